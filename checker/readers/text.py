@@ -1,0 +1,193 @@
+"""Plain-text tables: text copied out of Word/web pages/PDFs, in whatever layout it came.
+
+Layouts seen in the wild (see fixtures/):
+- tab-separated rows, one table row per line (seed 000);
+- Apache Tika output: one cell per line with a leading tab, a blank line between rows,
+  a line without the leading tab continuing the previous cell (seed 004);
+- pipe tables: `a | b | c` per line, or one `cell |` per line with `|`-only lines
+  between rows (HTML tables copied from a page);
+- free text: space-separated tokens, or name and value run together (PDF copies).
+Each line or group becomes a Row; the extractor decides what the cells mean.
+"""
+
+from __future__ import annotations
+
+import re
+
+from charset_normalizer import from_bytes
+
+from checker.document import Cell, Document, ReadError, Row
+from checker.model import Location
+
+# Tika writes Word bookmarks and images into plain text; they are not content.
+ARTEFACT_RE = re.compile(r"\[(?:bookmark|image|link):[^\]]*\]")
+_PIPE_ONLY = re.compile(r"^[\s|]+$")
+_SOURCE_RE = re.compile(r"^#\s*source:", re.I)
+
+
+def decode(data: bytes) -> str:
+    """Detect the encoding (UTF-8 with/without BOM, UTF-16, GB18030/GBK) and decode."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # UTF-16 without BOM: many NULs in alternate positions.
+    sample = data[:4000]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _cjk_ratio(text[:2000]) > 0.05:
+                return text
+    try:
+        # GB18030 is a superset of GBK/GB2312 and decodes any Chinese government text.
+        text = data.decode("gb18030")
+        if _cjk_ratio(text[:4000]) > 0.05:
+            return text
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReadError(
+            "undecodable",
+            "无法识别文本编码：文件可能不是文本文件，或已损坏。请另存为 UTF-8 文本、.docx 或 .xlsx 后重试。",
+            "Cannot detect the text encoding: the file may not be text, or is damaged. "
+            "Save it as UTF-8 text, .docx or .xlsx and try again.",
+        )
+    return str(best)
+
+
+def _cjk_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return cjk / len(text)
+
+
+def read_text(path: str, data: bytes) -> Document:
+    text = decode(data)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return parse_text(path, text)
+
+
+def parse_text(path: str, text: str) -> Document:
+    doc = Document(path=path, format="txt")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cleaned: list[str] = []
+    for no, line in enumerate(lines, start=1):
+        if _SOURCE_RE.match(line):
+            cleaned.append("")  # provenance line of a fixture, not content
+            continue
+        for m in ARTEFACT_RE.finditer(line):
+            doc.artefacts.append(Cell(m.group(0), Location(line=no)))
+        cleaned.append(ARTEFACT_RE.sub("", line))
+    layout = detect_layout(cleaned)
+    if layout == "tika":
+        doc.rows = _rows_tika(cleaned)
+    elif layout == "pipe_cells":
+        doc.rows = _rows_pipe_cells(cleaned)
+    else:
+        doc.rows = _rows_by_line(cleaned)
+    return doc
+
+
+def detect_layout(lines: list[str]) -> str:
+    """Pick how rows and cells are delimited, from the shape of the lines."""
+    nonblank = [ln for ln in lines if ln.strip()]
+    if not nonblank:
+        return "lines"
+    single_tab_cells = sum(1 for ln in nonblank if ln.startswith("\t") and "\t" not in ln[1:])
+    multi_tab = sum(1 for ln in nonblank if ln.strip("\t ").count("\t") >= 1)
+    pipe_cell_lines = sum(1 for ln in nonblank if ln.rstrip().endswith("|") and ln.count("|") == 1)
+    pipe_only = sum(1 for ln in nonblank if _PIPE_ONLY.match(ln))
+    if single_tab_cells >= 10 and single_tab_cells > 2 * multi_tab:
+        return "tika"
+    if pipe_cell_lines >= 5 and pipe_only >= 3 and pipe_cell_lines > multi_tab:
+        return "pipe_cells"
+    return "lines"
+
+
+def _split_cells(line: str) -> list[str]:
+    if "\t" in line:
+        return line.split("\t")
+    if "|" in line and line.count("|") >= 2:
+        parts = line.split("|")
+        # A leading/trailing pipe frames the row; inner empty parts are empty cells.
+        if parts and not parts[0].strip():
+            parts = parts[1:]
+        while parts and not parts[-1].strip():
+            parts.pop()
+        return [p.strip() for p in parts]
+    return [line]
+
+
+def _rows_by_line(lines: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        cells = [
+            Cell(text.strip(), Location(line=no, col=i + 1))
+            for i, text in enumerate(_split_cells(line))
+        ]
+        rows.append(Row(cells=cells, table=None))
+    return rows
+
+
+def _rows_tika(lines: list[str]) -> list[Row]:
+    """One cell per line (leading tab), rows separated by blank lines; an untabbed line
+    continues the previous cell (a newline inside a Word cell)."""
+    rows: list[Row] = []
+    current: list[Cell] = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            if line == "" and current:
+                rows.append(Row(cells=current))
+                current = []
+            elif line.strip() == "" and line.startswith("\t"):
+                # an empty cell inside the row
+                current.append(Cell("", Location(line=no, col=len(current) + 1)))
+            continue
+        if not line.startswith("\t") and current and current[-1].text:
+            prev = current[-1]
+            current[-1] = Cell(prev.text + "\n" + line.strip(), prev.loc)
+            continue
+        current.append(Cell(line.strip(), Location(line=no, col=len(current) + 1)))
+    if current:
+        rows.append(Row(cells=current))
+    return rows
+
+
+def _rows_pipe_cells(lines: list[str]) -> list[Row]:
+    """`cell |` per line; a `|`-only line closes the row."""
+    rows: list[Row] = []
+    current: list[Cell] = []
+    for no, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _PIPE_ONLY.match(stripped):
+            if current:
+                rows.append(Row(cells=current))
+                current = []
+            continue
+        if stripped.endswith("|") and stripped.count("|") == 1:
+            current.append(Cell(stripped[:-1].strip(), Location(line=no, col=len(current) + 1)))
+            continue
+        # A free line (page chrome, signatures): its own row.
+        if current:
+            rows.append(Row(cells=current))
+            current = []
+        rows.append(
+            Row(cells=[Cell(t.strip(), Location(line=no, col=i + 1)) for i, t in enumerate(_split_cells(stripped))])
+        )
+    if current:
+        rows.append(Row(cells=current))
+    return rows
