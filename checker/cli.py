@@ -1,0 +1,242 @@
+"""The `jixiao` command line: options -> pipeline -> report; nothing else.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it, or an input that
+could not be read; 2 usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from checker import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="jixiao — 预算绩效目标表合规检查器 (budget performance target table checker).",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class ParseFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def usage_error(zh: str, en: str, lang: str = "zh") -> typer.Exit:
+    Console(stderr=True).print(f"[bold red]错误[/]: {zh}" if lang != "en" else f"[bold red]Error[/]: {en}")
+    return typer.Exit(code=2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jixiao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本 / show version"),
+) -> None:
+    """jixiao — 预算绩效目标表合规检查器."""
+
+
+def exit_code(results, fail_on: str) -> int:
+    if any(r.status == "error" for r in results):
+        return 1
+    if fail_on == "never":
+        return 0
+    floor = SEVERITY_RANK[fail_on]
+    hit = any(SEVERITY_RANK[f.severity] >= floor for r in results for f in r.findings)
+    return 1 if hit else 0
+
+
+@app.command()
+def check(
+    paths: List[Path] = typer.Argument(..., help="要检查的文件或目录 / files or directories to check"),
+    fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="报告格式 / report format"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="报告写入文件 / write the report to a file"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="报告语言 / report language"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别即返回 1 / exit 1 at or above this level"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则或规则族 / only these rules or families"),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="忽略这些规则或规则族 / skip these rules or families"),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="配置文件 jixiao.toml / config file"),
+    rules_dir: Optional[List[Path]] = typer.Option(None, "--rules", help="追加的规则目录 / extra rule directory"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="写出标注副本的目录 / write annotated copies here"),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="并行进程数 / worker processes"),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="递归子目录 / recurse into directories"),
+    include: Optional[List[str]] = typer.Option(None, "--include", help="只包含匹配的文件 / include glob"),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="排除匹配的文件 / exclude glob"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度 / no progress bar"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="上次的 JSON 报告 / previous JSON report"),
+    only_new: bool = typer.Option(False, "--only-new", help="只显示新增问题 / only new findings"),
+    timings: bool = typer.Option(False, "--timings", help="JSON 中包含耗时 / include timings in JSON"),
+) -> None:
+    """检查绩效目标表，输出问题清单与等级 / check tables and report findings and grades."""
+    from checker.batch import BatchOptions, MissingPathError, run_batch
+    from checker.pipeline import CheckOptions
+
+    lang_s = lang.value
+    config = _load_config(paths, config_file, select, ignore, rules_dir, lang_s)
+    batch_opts = BatchOptions(
+        recursive=recursive,
+        include=include or [],
+        exclude=exclude or [],
+        workers=workers,
+        quiet=quiet,
+    )
+    options = CheckOptions(lang=lang_s, config=config)
+    _validate_rules(config, lang_s)
+    try:
+        results, skipped = run_batch([str(p) for p in paths], options, batch_opts)
+    except MissingPathError as exc:
+        raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
+    if not results and not skipped:
+        raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
+    if baseline is not None:
+        from checker.baseline import apply_baseline
+
+        apply_baseline(results, baseline, only_new=only_new)
+    _emit(results, fmt.value, output, lang_s, timings, skipped)
+    if annotate is not None:
+        from checker.report.annotate import annotate_all
+
+        annotate_all(results, annotate, lang_s)
+    raise typer.Exit(code=exit_code(results, fail_on.value))
+
+
+def _load_config(paths, config_file, select, ignore, rules_dir, lang):
+    from checker.config import Config
+
+    try:
+        from checker.config import ConfigError, load_config
+    except ImportError:  # configuration loading not available: defaults
+        config = Config()
+    else:
+        start = paths[0] if paths else None
+        try:
+            config = load_config(start, config_file)
+        except ConfigError as exc:
+            raise usage_error(str(exc), str(exc), lang) from exc
+    if select:
+        config.select = [s for item in select for s in item.split(",") if s]
+    if ignore:
+        config.ignore = [s for item in ignore for s in item.split(",") if s]
+    if rules_dir:
+        config.rule_dirs = list(config.rule_dirs) + list(rules_dir)
+    return config
+
+
+def _validate_rules(config, lang: str) -> None:
+    """Load the rulebook once up front, so a broken rule file is a usage error (exit 2)."""
+    try:
+        from checker.rulebook import RuleFileError, load_rulebook
+    except ImportError:
+        return
+    try:
+        load_rulebook(config)
+    except RuleFileError as exc:
+        raise usage_error(str(exc), str(exc), lang) from exc
+
+
+def _emit(results, fmt: str, output: Optional[Path], lang: str, timings: bool, skipped) -> None:
+    if fmt == "table":
+        from checker.report.terminal import render_terminal
+
+        if output is not None:
+            with output.open("w", encoding="utf-8") as fh:
+                render_terminal(results, Console(file=fh, width=120, no_color=True), lang)
+        else:
+            render_terminal(results, Console(), lang)
+        for note in skipped:
+            Console(stderr=True).print(note)
+        return
+    if fmt == "json":
+        from checker.report.json_report import to_json
+
+        payload: str | bytes = to_json(results, lang, timings=timings)
+    else:
+        from checker.report import render
+
+        payload = render(results, fmt, lang)
+    if output is not None:
+        if isinstance(payload, bytes):
+            output.write_bytes(payload)
+        else:
+            output.write_text(payload, encoding="utf-8")
+    elif isinstance(payload, bytes):
+        raise usage_error("xlsx 报告需要 --output 文件。", "The xlsx report needs --output FILE.", lang)
+    else:
+        sys.stdout.write(payload)
+
+
+@app.command()
+def parse(
+    path: Path = typer.Argument(..., help="要读取的文件 / file to read"),
+    fmt: ParseFormat = typer.Option(ParseFormat.table, "--format", "-f", help="table 或 json"),
+    lang: Lang = typer.Option(Lang.zh, "--lang"),
+) -> None:
+    """显示从文件中读取到的内容 / show what was read from a file."""
+    from checker.document import ReadError
+    from checker.pipeline import load_submission
+
+    if not path.exists():
+        raise usage_error(f"找不到文件：{path}", f"No such file: {path}", lang.value)
+    try:
+        submission = load_submission(str(path))
+    except ReadError as exc:
+        Console(stderr=True).print(f"[bold red]{'无法读取' if lang.value != 'en' else 'Could not read'}[/]: "
+                                   f"{exc.message(lang.value)}")
+        raise typer.Exit(code=1) from exc
+    if fmt == ParseFormat.json:
+        sys.stdout.write(submission.model_dump_json(indent=2, exclude_none=True) + "\n")
+        return
+    from checker.report.parsed import render_parsed
+
+    render_parsed(submission, Console(), lang.value)
+
+
+@app.command()
+def schema() -> None:
+    """输出数据模型的 JSON Schema / print the model's JSON Schema."""
+    from checker.model import Submission
+
+    sys.stdout.write(json.dumps(Submission.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

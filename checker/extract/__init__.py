@@ -1,0 +1,395 @@
+"""Extractor: Document (rows of cells) -> Submission (typed forms).
+
+Knows budgets, not file formats. Forms are split at their titles; inside a form, labels
+from the vocabulary say what the neighbouring cells mean. Nothing the source holds is
+dropped silently: what cannot be read becomes a note on the form or the submission.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.document import Document
+from checker.extract.builder import FormBuilder
+from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepare
+from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
+from checker.extract.normalize import half_width, key
+from checker.extract.values import find_year, parse_money, standalone_year
+from checker.extract.vocabulary import (
+    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PROJECT_VARIANTS, SECTION_LABELS,
+    TITLE_PATTERNS, UNIT_SUFFIX,
+)
+from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
+
+_AMOUNT_ONLY = re.compile(r"^-?\d[\d,]*(\.\d+)?\s*(万元|元|万)?$")
+_SEQ_SPECIAL = re.compile(r"^[一二三四五六七八九十]+$")
+_SEQ_DIRECTION = re.compile(r"^\d+$")
+_FIELD_PREFIXES = sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
+
+
+def title_kind(text: str) -> str | None:
+    k = key(text)
+    if COVER_TITLE.search(k) and not re.search(r"项目|部门整体|单位整体|专项", k):
+        return "cover"
+    for kind, pattern in TITLE_PATTERNS:
+        if pattern.search(k):
+            return kind
+    return None
+
+
+def match_label(text: str, prefix: bool = True):
+    """(field, vtype, inline value or None, unit from the label) if text is a field label.
+    `prefix`: also accept a label run together with its value ("项目名称科普基金")."""
+    t = re.sub(r"^其中\s*[:：]?\s*", "", half_width(text).strip())
+    m = DECLARED_UNIT.search(t)
+    if m and len(t) <= 12:
+        return ("amount_unit", "unit", m.group(1), m.group(1))
+    label, sep, value = t.partition(":")
+    k = norm_label(label)
+    unit = None
+    um = UNIT_SUFFIX.search(k)
+    if um:
+        unit, k = um.group(1), k[: um.start()]
+    if k in FIELD_LABELS:
+        field, vtype = FIELD_LABELS[k]
+        return field, vtype, (value.strip() if sep else None), unit
+    if k in SECTION_LABELS or is_title(text):
+        return None
+    if not sep and prefix:
+        for word in _FIELD_PREFIXES:
+            if k.startswith(word) and len(k) > len(word):
+                field, vtype = FIELD_LABELS[word]
+                return field, vtype, k[len(word):], unit
+    return None
+
+
+def is_labelish(text: str) -> bool:
+    k = norm_label(text)
+    if match_label(text, prefix=False) is not None or k in SECTION_LABELS or is_title(text):
+        return True
+    return bool(level1_of(text) or level2_of(text))
+
+
+def _starts_block_end(row: list[Tok]) -> bool:
+    first = norm_label(row[0].text)
+    return any(first.startswith(word.rstrip(":")) for word in BLOCK_END) or is_cost_header(row)
+
+
+def is_cost_header(row: list[Tok]) -> bool:
+    keys = [norm_label(t.text) for t in row]
+    return any(k.startswith("支出明细") for k in keys) and (len(keys) >= 3 or any("测算" in k for k in keys))
+
+
+def is_summary_header(row: list[Tok]) -> bool:
+    keys = {norm_label(t.text) for t in row}
+    return "序号" in keys and "名称" in keys
+
+
+class _FormReader:
+    """Reads the rows of one form segment into a FormBuilder."""
+
+    def __init__(self, builder: FormBuilder, free_text: bool):
+        self.b = builder
+        self.free_text = free_text
+        self.state = "fields"
+        self.block: str | None = None
+        self.pending: tuple | None = None
+        self.ind: IndicatorParser | None = None
+
+    def read(self, rows: list[list[Tok]]) -> None:
+        for row in rows:
+            for tok in row:
+                self.b.texts.append(Text(value=tok.text, loc=tok.loc))
+                if UNIT_SUFFIX.search(norm_label(tok.text)) and self.b.declared_unit is None:
+                    self.b.declared_unit = UNIT_SUFFIX.search(norm_label(tok.text)).group(1)
+            self._row(row)
+        self._end_indicators()
+
+    def _end_indicators(self) -> None:
+        if self.ind is not None:
+            self.b.indicators.extend(self.ind.finish())
+            self.b.has_explanation_column |= self.ind.has_explanation
+            self.b.has_standard_column |= self.ind.has_standard
+            self.ind = None
+
+    def _row(self, row: list[Tok]) -> None:
+        if self.b.year is None:
+            for tok in row[:3]:
+                self.b.year = standalone_year(tok.text)
+                if self.b.year:
+                    break
+        if self.state == "indicators":
+            if not _starts_block_end(row):
+                self.ind.feed(row)
+                return
+            self._end_indicators()
+            self.state = "fields"
+        if self.state == "cost":
+            if self._cost_row(row):
+                return
+            self.state = "fields"
+        if self.state == "summary":
+            if not _starts_block_end(row):
+                self._summary_row(row)
+                return
+            self.state = "fields"
+        if is_header_row(row) or (level1_of(row[0].text) and self.b.kind is not None):
+            self.state = "indicators"
+            self.pending = None
+            self.block = None
+            header = row if is_header_row(row) else None
+            self.ind = IndicatorParser(header)
+            if header is None:
+                self.ind.feed(row)
+            return
+        if is_cost_header(row):
+            self.state = "cost"
+            return
+        if self.b.kind == "special_fund_summary" and is_summary_header(row):
+            self.state = "summary"
+            return
+        self._field_row(row)
+
+    # -- header fields ---------------------------------------------------------------------
+    def _field_row(self, row: list[Tok]) -> None:
+        if self.pending is not None:
+            label_tok, field, vtype, unit = self.pending
+            self.pending = None
+            if not is_labelish(row[0].text):
+                self._assign(field, vtype, row[0].text, unit, row[0])
+                row = row[1:]
+                if not row:
+                    return
+        labelled = False
+        i = 0
+        while i < len(row):
+            tok = row[i]
+            lab = match_label(tok.text)
+            if lab is None:
+                i += 1
+                continue
+            labelled = True
+            field, vtype, inline, unit = lab
+            if vtype == "unit":
+                self.b.declared_unit = unit
+                i += 1
+                continue
+            if vtype in ("plans", "measures"):
+                self.block = vtype
+                rest = [t for t in row[i + 1:] if norm_label(t.text) not in SECTION_LABELS]
+                if vtype == "measures" and rest and match_label(rest[0].text) is None:
+                    self.b.measures.append(Text(value=rest[0].text, loc=rest[0].loc))
+                    i = row.index(rest[0]) + 1
+                    continue
+                if vtype == "plans" and rest:
+                    self._plan(rest)
+                    return
+                i += 1
+                continue
+            self.block = None
+            if inline:
+                self._assign(field, vtype, inline, unit, tok)
+                i += 1
+                continue
+            nxt = row[i + 1] if i + 1 < len(row) else None
+            if nxt is not None and not is_labelish(nxt.text):
+                self._assign(field, vtype, nxt.text, unit, nxt)
+                i += 2
+                continue
+            if nxt is None and self.free_text:
+                self.pending = (tok, field, vtype, unit)
+            elif vtype in ("text", "contact", "goal"):
+                self._assign(field, vtype, "", unit, tok)
+            i += 1
+        if not labelled and self.block == "plans":
+            self._plan(row)
+        elif not labelled and self.block == "measures":
+            self.b.measures.append(Text(value=" ".join(t.text for t in row), loc=row[0].loc))
+
+    def _assign(self, field: str, vtype: str, value: str, unit: str | None, tok: Tok) -> None:
+        if field == "general_budget" or field == "gov_fund" or field == "other_funds":
+            self.b.has_income_breakdown = True
+        if vtype == "money":
+            parsed = parse_money(value)
+            unit_only = re.fullmatch(r"\(?(万元|元)\)?", half_width(value).strip())
+            if unit_only:
+                self.b.declared_unit = self.b.declared_unit or unit_only.group(1)
+                return
+            if parsed is None:
+                if value.strip():
+                    self.b.notes.append(f"“{tok.text}”处的金额无法识别：{value.strip()[:30]}")
+                return
+            amount, value_unit = parsed
+            self.b.set_money(field, amount, value_unit or unit, value, tok.loc)
+        elif vtype == "measures":
+            self.b.measures.append(Text(value=value, loc=tok.loc))
+        else:
+            self.b.set_text(field, value, tok.loc)
+
+    def _plan(self, toks: list[Tok]) -> None:
+        texts = [t.text for t in toks]
+        if len(texts) == 1:
+            item = PlanItem(content=texts[0], loc=toks[0].loc)
+        elif len(texts) == 2:
+            item = PlanItem(period=texts[0], content=texts[1], loc=toks[0].loc)
+        else:
+            item = PlanItem(period=texts[0], owner=" ".join(texts[1:-1]), content=texts[-1], loc=toks[0].loc)
+        self.b.plans.append(item)
+
+    # -- 支出明细 ------------------------------------------------------------------------------
+    def _cost_row(self, row: list[Tok]) -> bool:
+        keys = [norm_label(t.text) for t in row]
+        if keys[0] in ("合计", "总计"):
+            amount = next((t for t in row[1:] if _AMOUNT_ONLY.match(half_width(t.text))), None)
+            if amount is not None:
+                parsed = parse_money(amount.text)
+                self.b.cost_total = (parsed[0], parsed[1], amount.text, amount.loc)
+            return False
+        if _starts_block_end(row) or match_label(row[0].text) and match_label(row[0].text)[1] == "contact":
+            return False
+        idx = next((i for i, t in enumerate(row) if _AMOUNT_ONLY.match(half_width(t.text))), None)
+        if idx is None:
+            self.b.cost_lines.append(CostLine(content=row[0].text, item=" ".join(t.text for t in row[1:]),
+                                              loc=row[0].loc))
+            return True
+        before, after = row[:idx], row[idx + 1:]
+        parsed = parse_money(row[idx].text)
+        amount = Money(amount=parsed[0], unit=parsed[1] or self.b.declared_unit or "万元", raw=row[idx].text,
+                       loc=row[idx].loc)
+        self.b.cost_lines.append(CostLine(
+            content=before[0].text if before else "",
+            item=before[1].text if len(before) > 1 else (before[0].text if before else ""),
+            amount=amount, calculation="\n".join(t.text for t in after), loc=row[0].loc,
+        ))
+        return True
+
+    # -- 汇总表 --------------------------------------------------------------------------------
+    def _summary_row(self, row: list[Tok]) -> None:
+        toks = list(row)
+        seq = ""
+        level = "direction"
+        first = norm_label(toks[0].text)
+        if first in ("合计", "总计"):
+            level = "total"
+            toks = toks[1:]
+        elif _SEQ_SPECIAL.match(first):
+            seq, level, toks = toks[0].text, "special", toks[1:]
+        elif _SEQ_DIRECTION.match(first) and len(toks) > 1:
+            seq, toks = toks[0].text, toks[1:]
+        if toks and set(toks[0].text) <= set("….。·. "):
+            level = "filler"
+        if level == "total" and not seq:
+            name = "合计"
+        else:
+            name = toks.pop(0).text if toks else ""
+        amount = None
+        if toks and _AMOUNT_ONLY.match(half_width(toks[0].text)):
+            tok = toks.pop(0)
+            parsed = parse_money(tok.text)
+            amount = (parsed[0], parsed[1], tok.text, tok.loc)
+        goals = [t.text for t in toks]
+        line = SummaryLine(seq=seq, name=name, level=level, period_goal=goals[0] if goals else "",
+                           annual_goal=goals[1] if len(goals) > 1 else "", loc=row[0].loc)
+        self.b.lines.append((line, amount))
+
+
+def _segments(rows: list[list[Tok]], free_text: bool) -> list[tuple[str | None, Tok | None, list[list[Tok]]]]:
+    """Split rows at form titles. The part before the first title is a cover (kind None).
+    In free text a title may sit in the middle of a long line: the line is cut there."""
+    segments: list[tuple[str | None, Tok | None, list[list[Tok]]]] = [(None, None, [])]
+    if free_text:
+        rows = regroup_free_text(rows)
+    for row in rows:
+        title = None
+        if len(row) <= 2 or free_text:
+            title = next((t for t in row[:1] if is_title(t.text)), None) if free_text else \
+                next((t for t in row if is_title(t.text)), None)
+        if title is not None:
+            kind = title_kind(title.text)
+            segments.append((None if kind == "cover" else kind, title, []))
+            rest = [t for t in row if t is not title]
+            if rest:
+                segments[-1][2].append(rest)
+            continue
+        segments[-1][2].append(row)
+    return segments
+
+
+def regroup_free_text(rows: list[list[Tok]]) -> list[list[Tok]]:
+    """Free text has no row breaks: start a new row at every label, level or title, and keep
+    runs of indicator-header words together as one header row."""
+    from checker.extract.indicators import HEADER_WORDS
+
+    out: list[list[Tok]] = []
+    for row in rows:
+        current: list[Tok] = []
+        prev_header = False
+        for tok in row:
+            k = norm_label(tok.text)
+            header = k in HEADER_WORDS
+            cut = (header and not prev_header) or (not header and (
+                is_title(tok.text) or level1_of(tok.text) or level2_of(tok.text)
+                or match_label(tok.text) is not None or k in SECTION_LABELS))
+            if cut and current:
+                out.append(current)
+                current = []
+            current.append(tok)
+            prev_header = header
+        if current:
+            out.append(current)
+    return out
+
+
+def _cut_at_titles(row: list[Tok]) -> list[list[Tok]]:
+    parts: list[list[Tok]] = [[]]
+    for tok in row:
+        if is_title(tok.text) and parts[-1]:
+            parts.append([])
+        parts[-1].append(tok)
+    return [p for p in parts if p]
+
+
+def _unit_from_title(title: str) -> str:
+    k = half_width(title).strip()
+    m = re.search(r"(19|20)\d{2}\s*年", k)
+    prefix = k[: m.start()] if m else ""
+    if not prefix:
+        for _, pattern in TITLE_PATTERNS:
+            pm = pattern.search(k)
+            if pm:
+                prefix = k[: pm.start()]
+                break
+    prefix = prefix.strip(" -—:")
+    return prefix if len(prefix) >= 4 and not re.search(r"附件|附表|\d", prefix) else ""
+
+
+def extract(doc: Document) -> Submission:
+    free_text = is_free_text(doc.rows)
+    rows = prepare(doc.rows, free_text)
+    submission = Submission(source=doc.path, format=doc.format, notes=list(doc.notes),
+                            artefacts=[Text(value=a.text, loc=a.loc) for a in doc.artefacts])
+    cover: FormBuilder | None = None
+    for kind, title, seg_rows in _segments(rows, free_text):
+        builder = FormBuilder(kind, title.text if title else "", title.loc if title else None)
+        if title is not None:
+            builder.year = find_year(title.text)
+            if kind == "project":
+                builder.variant = next((v for v in PROJECT_VARIANTS if v in key(title.text)), "")
+        _FormReader(builder, free_text).read(seg_rows)
+        if kind is None:
+            # A cover page, or text before the first title: its year and contacts carry over.
+            if cover is None or builder.has_content() or builder.text:
+                if cover is not None and cover.year and not builder.year:
+                    builder.year = cover.year
+                cover = builder
+            continue
+        if not builder.has_content():
+            continue
+        if "unit_name" not in builder.text and title is not None:
+            unit = _unit_from_title(title.text)
+            if unit:
+                builder.set_text("unit_name", unit, title.loc)
+        submission.forms.append(builder.build(cover))
+    if not submission.forms:
+        submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")
+    return submission

@@ -1,0 +1,220 @@
+"""The 绩效指标 block: 一级/二级 found by vocabulary wherever merged cells put them.
+
+Labels of vertically merged cells land on any row of their span (or only once, at the
+top); the current 一级/二级 carries down until the next label. A 二级 that belongs to
+another 一级 moves the row there (a lost merged label), except the legacy placements
+the rules must still see (成本 under 产出, 满意度 under 效益).
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.extract.cells import Tok, norm_label
+from checker.extract.values import parse_target
+from checker.extract.vocabulary import (
+    HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
+    INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT,
+)
+from checker.model import Indicator
+
+HEADER_WORDS = HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3 | HEADER_VALUE | HEADER_EXPLANATION | HEADER_STANDARD
+
+
+def _lookup(table: dict[str, list[str]], k: str) -> str | None:
+    base = k[:-2] if k.endswith("指标") else k
+    base = re.sub(r"\(\d+分\)$", "", base)
+    base = base[:-2] if base.endswith("指标") else base
+    for canon, syns in table.items():
+        if base == canon[:-2] or base in syns or k == canon:
+            return canon
+    if table is LEVEL2 and k.endswith("满意度指标") and len(k) <= 16:
+        return "服务对象满意度指标"  # any "…满意度指标" heading, as the vendor importers map it
+    return None
+
+
+def level1_of(text: str) -> str | None:
+    return _lookup(LEVEL1, norm_label(text))
+
+
+def level2_of(text: str) -> str | None:
+    return _lookup(LEVEL2, norm_label(text))
+
+
+def is_header_row(toks: list[Tok]) -> bool:
+    keys = {norm_label(t.text) for t in toks}
+    return len(keys & HEADER_WORDS) >= 2 and bool(keys & (HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3))
+
+
+_TRAILING_VALUE = re.compile(
+    r"^(?P<name>.*?[\u4e00-\u9fff].*?)(?P<value>(?:≥|≤|>=|<=|>|<|=|不低于|不少于|不超过|不高于|达到)?\d+(?:\.\d+)?"
+    r"(?:%|[^\d\s,，。;；]{1,4})?(?:以上|以下|以内)?)$"
+)
+
+
+def split_trailing_value(text: str) -> tuple[str, str] | None:
+    """"农村义务教育学校改造覆盖率100%" -> ("农村义务教育学校改造覆盖率", "100%")."""
+    m = _TRAILING_VALUE.match(text)
+    if not m:
+        return None
+    target = parse_target(m.group("value"))
+    if target.qualitative or target.number is None:
+        return None
+    return m.group("name"), m.group("value")
+
+
+def _value_like(text: str) -> bool:
+    t = parse_target(text)
+    return not t.qualitative or t.graded or len(text) <= 8
+
+
+class IndicatorParser:
+    def __init__(self, header: list[Tok] | None):
+        self.indicators: list[Indicator] = []
+        self.l1: str | None = None
+        self.l1_raw: str | None = None
+        self.l2: str | None = None
+        self.l2_raw: str | None = None
+        self._l2_tok: Tok | None = None
+        self._l2_used = True
+        self._pending: Tok | None = None
+        self.roles = ["name", "value", "explanation"]
+        self.level2_col: int | None = None
+        self.has_explanation = False
+        self.has_standard = False
+        if header:
+            self._read_header(header)
+
+    def _read_header(self, header: list[Tok]) -> None:
+        roles: list[str] = []
+        for tok in header:
+            k = norm_label(tok.text)
+            if k in HEADER_LEVEL2:
+                self.level2_col = tok.loc.col
+            if k in HEADER_LEVEL3:
+                roles.append("name")
+            elif k in HEADER_VALUE:
+                roles.append("value")
+            elif k in HEADER_EXPLANATION:
+                roles.append("explanation")
+                self.has_explanation = True
+            elif k in HEADER_STANDARD:
+                roles.append("standard")
+                self.has_standard = True
+            elif roles:
+                roles.append("ignore")  # 实际完成值 / 分值 / 得分 … of self-evaluation tables
+        if "name" in roles and "value" in roles:
+            self.roles = roles
+        if not self.has_explanation:
+            self.roles = [r if r != "explanation" else "ignore" for r in self.roles]
+
+    # -- levels ------------------------------------------------------------------------
+    def _set_l1(self, canon: str, tok: Tok) -> None:
+        self._close_l2()
+        self.l1, self.l1_raw = canon, tok.text
+        self.l2 = self.l2_raw = None
+        self._l2_tok = None
+
+    def _set_l2(self, canon: str, tok: Tok) -> None:
+        self._close_l2()
+        parent = LEVEL2_PARENT.get(canon)
+        if parent and self.l1 != parent and (self.l1, canon) not in LEGACY_PLACEMENT:
+            self.l1, self.l1_raw = parent, self.l1_raw if self.l1 == parent else None
+        self.l2, self.l2_raw = canon, tok.text
+        self._l2_tok = tok
+        self._l2_used = False
+
+    def _close_l2(self) -> None:
+        """A 二级 row with no 三级 under it is recorded (empty), so rules can see it."""
+        self._flush_pending()
+        if self._l2_tok is not None and not self._l2_used:
+            self.indicators.append(Indicator(
+                level1=self.l1, level1_raw=self.l1_raw, level2=self.l2, level2_raw=self.l2_raw,
+                loc=self._l2_tok.loc, name_loc=self._l2_tok.loc,
+            ))
+            self._l2_used = True
+
+    def _is_cost_level1(self, tok: Tok, seen_l1_in_row: bool) -> bool:
+        """成本指标 is a 一级 (2021+ templates) or a 二级 under 产出 (older ones)."""
+        if seen_l1_in_row:
+            return False
+        if self.level2_col is not None and tok.loc.col is not None:
+            return tok.loc.col < self.level2_col
+        return self.l1 != "产出指标"
+
+    # -- rows --------------------------------------------------------------------------
+    def feed(self, row: list[Tok]) -> None:
+        data: list[Tok] = []
+        seen_l1 = False
+        for tok in row:
+            k = norm_label(tok.text)
+            if not data and (k in INDICATOR_NOISE or k in HEADER_WORDS):
+                continue
+            if not data:
+                l1, l2 = level1_of(tok.text), level2_of(tok.text)
+                if l1 == "成本指标" and l2 == "成本指标":
+                    if self._is_cost_level1(tok, seen_l1):
+                        self._set_l1(l1, tok)
+                        seen_l1 = True
+                    else:
+                        self._set_l2(l2, tok)
+                    continue
+                if l1:
+                    self._set_l1(l1, tok)
+                    seen_l1 = True
+                    continue
+                if l2:
+                    self._set_l2(l2, tok)
+                    continue
+            data.append(tok)
+        if len(data) >= 2:
+            self._flush_pending()
+            self._emit_row(data)
+        elif len(data) == 1:
+            self._single(data[0])
+
+    def _single(self, tok: Tok) -> None:
+        if self._pending is not None and _value_like(tok.text):
+            name, self._pending = self._pending, None
+            self._emit(name, tok, [])
+            return
+        self._flush_pending()
+        split = split_trailing_value(tok.text)
+        if split:
+            name, value = split
+            self._emit(Tok(name, tok.loc, tok.row), Tok(value, tok.loc, tok.row), [])
+            return
+        self._pending = tok
+
+    def _flush_pending(self) -> None:
+        if self._pending is not None:
+            tok, self._pending = self._pending, None
+            self._emit(tok, None, [])
+
+    def _emit_row(self, data: list[Tok]) -> None:
+        fields: dict[str, Tok] = {}
+        for role, tok in zip(self.roles, data):
+            if role != "ignore" and role not in fields:
+                fields[role] = tok
+        extra = [t for t in data[len(self.roles):]]
+        self._emit(fields.get("name"), fields.get("value"), extra, fields.get("explanation"), fields.get("standard"))
+
+    def _emit(self, name: Tok | None, value: Tok | None, extra: list[Tok], explanation: Tok | None = None,
+              standard: Tok | None = None) -> None:
+        value_text = value.text if value else ""
+        anchor = name or value
+        self.indicators.append(Indicator(
+            level1=self.l1, level1_raw=self.l1_raw, level2=self.l2, level2_raw=self.l2_raw,
+            name=name.text if name else "", value=value_text,
+            target=parse_target(value_text) if value_text else None,
+            explanation=(explanation.text if explanation else "") if self.has_explanation else None,
+            standard=(standard.text if standard else "") if self.has_standard else None,
+            loc=anchor.loc if anchor else None, name_loc=name.loc if name else None,
+            value_loc=value.loc if value else None,
+        ))
+        self._l2_used = True
+
+    def finish(self) -> list[Indicator]:
+        self._close_l2()
+        self._flush_pending()
+        return self.indicators

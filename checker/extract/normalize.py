@@ -1,0 +1,30 @@
+"""Text normalisation shared by the extractor: full-width to half-width, label keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+# Characters NFKC leaves alone or maps badly for our purposes.
+_EXTRA = str.maketrans({
+    "≧": "≥", "≦": "≤", "＞": ">", "＜": "<", "＝": "=", "％": "%", "－": "-", "—": "-", "–": "-",
+    "～": "~", "〜": "~", "×": "×", "＊": "*", "：": ":", "，": ",", "（": "(", "）": ")",
+    "【": "[", "】": "]", "“": '"', "”": '"',
+})
+
+
+def half_width(text: str) -> str:
+    """Full-width digits/letters/punctuation to ASCII (≥ and ≤ are kept)."""
+    return unicodedata.normalize("NFKC", text).translate(_EXTRA)
+
+
+def clean(text: str) -> str:
+    """Trim and collapse runs of whitespace (keeps single spaces between words)."""
+    return _WS.sub(" ", text).strip()
+
+
+def key(text: str) -> str:
+    """A comparison key for labels: half-width, no whitespace, no trailing colon."""
+    k = _WS.sub("", half_width(text))
+    return k.rstrip(":")

@@ -1,0 +1,117 @@
+"""Value grammars: 指标值 -> Target, money text -> (Decimal, unit), years.
+
+`≥90%`, `不低于95%`, `90%以上`, `两次`, `2万人次`, `0.08元/人`, `≤3万元`, `12月底前`, `持续提升` …
+Numbers are Decimal; Chinese numerals go through cn2an.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from checker.extract.normalize import half_width
+from checker.extract.vocabulary import GRADED_WORDS
+from checker.model import Target
+
+OP_WORDS: list[tuple[str, str]] = [
+    ("大于等于", ">="), ("小于等于", "<="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
+    ("至少", ">="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="), ("不大于", "<="), ("至多", "<="),
+    ("控制在", "<="), ("低于", "<"), ("小于", "<"), ("少于", "<"), ("高于", ">"), ("大于", ">"), ("超过", ">"),
+    ("达到", "="), ("等于", "="), ("达", "="),
+    (">=", ">="), ("<=", "<="), ("≥", ">="), ("≤", "<="), (">", ">"), ("<", "<"), ("=", "="),
+]
+SUFFIX_OPS = [("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<=")]
+_CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+_NUM = re.compile(rf"^(\d+(?:\.\d+)?|[{_CN_NUM}]+(?:点[{_CN_NUM}]+)?)")
+COUNT_UNITS = {"次", "个", "人", "期", "项", "场", "册", "人次", "天", "月", "年", "批", "家", "所", "座", "条",
+               "台", "辆", "名", "户", "份", "篇", "部", "种", "类", "轮", "期次", "场次", "万元", "元"}
+_DEADLINE = re.compile(r"^(月|日|号)(底|末|初|中旬|下旬)?(前|之前|以前|内)?(完成)?$")
+_UNIT = re.compile(r"^[^\d\s,;，；。]{1,8}$")
+
+
+def _to_decimal(num: str) -> Decimal | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", num):
+        return Decimal(num)
+    try:
+        import cn2an
+
+        value = cn2an.cn2an(num, "smart")
+    except (ValueError, KeyError, TypeError):
+        return None
+    try:
+        return Decimal(str(value)).normalize() if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+def parse_target(raw: str) -> Target:
+    """Parse a 指标值. Anything that is not op+number+unit is qualitative."""
+    text = half_width(raw).strip().replace(" ", "")
+    target = Target(raw=raw)
+    if not text:
+        return target
+    op = None
+    for word, sym in OP_WORDS:
+        if text.startswith(word):
+            op, text = sym, text[len(word):]
+            break
+    for word, sym in SUFFIX_OPS:
+        if text.endswith(word) and len(text) > len(word):
+            if op is None:
+                op = sym
+            text = text[: -len(word)]
+            break
+    m = _NUM.match(text)
+    number = _to_decimal(m.group(1)) if m else None
+    rest = text[m.end():] if m else text
+    if m and m.group(1)[0] in _CN_NUM and rest not in COUNT_UNITS:
+        number = None  # "一般", "十分满意": Chinese words, not numerals with a unit
+    if number is not None and _DEADLINE.search(rest):
+        number = None  # "12月底前" is a deadline, not the number 12
+    if number is not None and (rest == "" or _UNIT.match(rest)):
+        unit = rest or None
+        if unit and unit.startswith(("万", "亿")) and not unit.startswith(("万元", "亿元")):
+            # 2万人次 -> 20000 人次; 3万元 keeps 万元 as the money unit.
+            number *= Decimal(10000) if unit[0] == "万" else Decimal(100000000)
+            unit = unit[1:] or None
+        return target.model_copy(update={
+            "op": op or "=", "op_explicit": op is not None, "number": number, "unit": unit,
+        })
+    stripped = half_width(raw).strip()
+    return target.model_copy(update={"qualitative": True, "graded": stripped in GRADED_WORDS})
+
+
+_MONEY = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)?")
+
+
+def parse_money(raw: str) -> tuple[Decimal, str | None] | None:
+    """The first amount in a money cell and the unit written with it (万元/元/None)."""
+    text = half_width(raw).strip()
+    if not text:
+        return None
+    m = _MONEY.search(text)
+    if not m or m.start() > 2:
+        return None
+    try:
+        amount = Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        return None
+    unit = m.group(2)
+    if unit == "万":
+        unit = "万元"
+    return amount, unit
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_ONLY = re.compile(r"^\(?\s*((?:19|20)\d{2})\s*年?度?\s*\)?$")
+
+
+def find_year(text: str) -> int | None:
+    m = _YEAR.search(half_width(text))
+    return int(m.group(1)) if m else None
+
+
+def standalone_year(text: str) -> int | None:
+    """A subtitle like "(2024年度)" or "2021年" that states the year by itself."""
+    m = _YEAR_ONLY.match(half_width(text).strip())
+    return int(m.group(1)) if m else None

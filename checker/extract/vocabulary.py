@@ -1,0 +1,139 @@
+"""The extractor's vocabulary: form titles, field labels, indicator levels and synonyms.
+
+Everything the extractor recognises is listed here, so a new regional layout is taught
+by adding words, not code. Keys are compared after `normalize.key` (half-width, no spaces).
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- form titles ---------------------------------------------------------------------
+# Order matters: the first pattern that matches a title decides the kind.
+TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("spending_direction", re.compile(r"支出方向绩效目标(申报|审批|批复)?表")),
+    ("special_fund_summary", re.compile(r"专项资金绩效目标汇总表")),
+    ("department", re.compile(r"(部门|单位)(\(单位\))?整体(支出)?绩效(目标|自评)(申报|审批|批复|公开)?表?")),
+    ("project", re.compile(r"(项目(支出)?|专项资金|专项转移支付|衔接资金)?绩效(目标|自评)(申报|审批|批复|公开)?表")),
+]
+PROJECT_VARIANTS = ("申报表", "审批表", "批复表", "公开表", "自评表")
+
+# A cover title names the whole bundle ("…2024年预算绩效目标表"), not one form.
+COVER_TITLE = re.compile(r"预算绩效目标表$")
+
+# --- indicator levels ----------------------------------------------------------------
+LEVEL1 = {
+    "产出指标": ["产出", "项目完成", "产出指标", "项目完成指标"],
+    "成本指标": ["成本", "成本指标"],
+    "效益指标": ["效益", "项目效益", "效益指标", "项目效益指标"],
+    "满意度指标": ["满意度", "满意度指标"],
+}
+LEVEL2 = {
+    "数量指标": ["数量", "产出数量"],
+    "质量指标": ["质量", "产出质量"],
+    "时效指标": ["时效", "产出时效"],
+    "成本指标": ["成本", "产出成本"],
+    "经济成本指标": ["经济成本"],
+    "社会成本指标": ["社会成本"],
+    "生态环境成本指标": ["生态环境成本", "环境成本"],
+    "经济效益指标": ["经济效益"],
+    "社会效益指标": ["社会效益"],
+    "生态效益指标": ["生态效益", "环境效益"],
+    "可持续影响指标": ["可持续影响", "可持续发展"],
+    "服务对象满意度指标": ["服务对象满意度", "社会公众或服务对象满意度", "社会公众及服务对象满意度",
+                       "社会公众满意度", "群众满意度"],
+}
+# Which 一级 a 二级 belongs to; a row whose 二级 belongs elsewhere moves to that 一级.
+LEVEL2_PARENT = {
+    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "成本指标",
+    "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
+    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
+    "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标",
+}
+# Legacy placements that are kept as written (rules report them, the extractor must not hide them).
+LEGACY_PLACEMENT = {("产出指标", "成本指标"), ("效益指标", "服务对象满意度指标")}
+
+# Cells inside the indicator block that carry no data (split merged labels, headers).
+INDICATOR_NOISE = {"指标", "绩效指标", "年度绩效指标", "绩效目标情况", "本年度绩效指标", "年度指标",
+                   "绩效目标", "绩效指标情况", "项目绩效指标"}
+
+# Header cells of the indicator block, by column meaning.
+HEADER_LEVEL1 = {"一级指标", "一级"}
+HEADER_LEVEL2 = {"二级指标", "二级"}
+HEADER_LEVEL3 = {"三级指标", "三级", "指标内容", "指标名称"}
+HEADER_VALUE = {"指标值", "指标值及单位", "年度指标值", "目标值", "当年预期实现值", "预期目标值",
+                "指标值(包含数字及文字描述)", "区域目标值"}
+HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明"}
+HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准"}
+
+# Labels that end an indicator block.
+BLOCK_END = ["支出明细", "单位负责人签字", "填表人", "经办人", "财政部门审核意见", "主管部门审核意见",
+             "注:", "填报日期", "附件", "附表"]
+
+# --- header fields ---------------------------------------------------------------------
+# label key (after normalize.key, unit suffix removed) -> (field, value type)
+# value types: text, money, year, plans, measures, goal
+FIELD_LABELS: dict[str, tuple[str, str]] = {}
+
+
+def _add(field: str, vtype: str, *labels: str) -> None:
+    for lab in labels:
+        FIELD_LABELS[lab] = (field, vtype)
+
+
+_add("unit_name", "text", "部门(单位)名称", "部门名称", "单位名称", "预算单位", "预算部门", "部门(单位)")
+_add("seal_unit", "text", "编制单位(盖章)", "填报单位(盖章)", "单位(盖章)", "编制单位", "填报单位",
+     "编制单位(签章)", "申报单位(盖章)", "申报单位")
+_add("department", "text", "主管部门", "主管部门及代码", "项目主管部门")
+_add("implementer", "text", "实施单位", "项目执行单位", "执行单位")
+_add("project_name", "text", "项目名称", "项目支出名称", "专项名称")
+_add("category", "text", "项目类别", "项目属性", "项目性质", "专项属性", "项目来源")
+_add("period", "text", "项目计划实施时间", "项目实施期", "项目支出实施期", "实施期限", "项目期限", "项目期",
+     "计划实施时间", "实施期")
+_add("fund_nature", "text", "资金性质")
+_add("functions", "text", "部门(单位)职能描述", "部门职责概述", "部门职能职责概述", "部门职能概述",
+     "部门相应职能职责概述", "职能职责概述", "单位职能")
+_add("goal", "goal", "部门(单位)绩效目标", "年度绩效目标", "本年度绩效目标", "年度目标", "整体绩效目标",
+     "专项年度绩效目标", "总体目标")
+_add("period_goal", "goal", "实施期绩效目标", "中期目标", "专项长期绩效目标", "长期绩效目标")
+_add("plans", "plans", "部门(单位)目标阶段性计划", "部门(单位)明细目标", "年度重点工作计划", "本年度实施计划",
+     "专项实施进度计划", "项目实施计划", "阶段性计划")
+_add("measures", "measures", "保障绩效目标实现的措施", "保障措施", "组织机构", "相关管理制度", "管理制度")
+_add("total", "money", "资金总额", "年度资金总额", "年度预算资金总额", "预算资金", "项目金额",
+     "年度本级预算金额", "项目资金", "部门总体资金", "年度预算申请")
+_add("basic", "money", "基本支出")
+_add("project", "money", "项目支出")
+_add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款")
+_add("fiscal", "money", "财政拨款", "财政拨款小计", "上级资金")
+_add("gov_fund", "money", "政府性基金拨款", "政府性基金")
+_add("special_account", "money", "纳入专户管理的非税收入拨款", "非税收入拨款")
+_add("other_funds", "money", "其他资金", "其他收入", "自有资金小计")
+_add("special_amount", "money", "金额")
+_add("direction_name", "text", "支出方向(子项)")
+_add("special_name", "text", "所属专项", "名称")
+_add("filler", "contact", "填表人", "经办人", "填报人", "项目责任人", "联系人")
+_add("phone", "contact", "联系电话", "联系电话(办公座机号)", "电话")
+_add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)", "单位负责人", "负责人签字")
+_add("project_leader", "contact", "项目负责人", "项目负责人及电话")
+_add("date", "contact", "填报日期", "填表日期")
+
+# Labels that only introduce a section; never taken as a value.
+SECTION_LABELS = {
+    "部门(单位)基本情况", "部门(单位)资金情况", "项目基本情况", "项目资金情况", "资金情况", "项目资金(万元)",
+    "资金情况(万元)", "支出预算(本级)", "按收入性质分", "按支出性质分", "总体资金情况", "绩效目标情况",
+    "项目预算资金(万元)", "其中", "事项", "责任单位/科室", "工作目标", "序号",
+    "支出内容简介", "支出明细", "支出测算依据及过程说明", "预算金额", "2024年度预算金额",
+}
+
+# Money unit declared by a label suffix such as "(万元)" / "（元）".
+UNIT_SUFFIX = re.compile(r"\((万元|元)\)$")
+DECLARED_UNIT = re.compile(r"(?:金额单位|单位|金额)\s*[:：]\s*(万元|元)")
+
+# Contact labels are split out of a cell even in the middle of text ("填表人：  联系电话：").
+INLINE_SPLIT_LABELS = ["填表人", "经办人", "联系电话", "填报日期", "单位负责人签字", "单位负责人(签名)",
+                       "单位负责人", "金额单位", "项目负责人", "填报人", "联系人"]
+
+# --- qualitative values --------------------------------------------------------------
+GRADED_WORDS = ["好", "较好", "一般", "较差", "差", "优", "优秀", "良", "良好", "中", "合格", "不合格",
+                "达到预期目标", "部分达到预期目标", "未达到预期目标", "达到预期", "部分达到", "未达到", "达到",
+                "是", "否", "完成", "未完成", "达标", "未达标", "及时", "合规", "规范", "优良"]
