@@ -3,8 +3,10 @@ from the input; CLI options override the file."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -17,3 +19,115 @@ class Config:
     grading: dict = field(default_factory=dict)
     limits: dict = field(default_factory=dict)
     source: Path | None = None  # the file this config was read from
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message is Chinese then English. The CLI exits 2."""
+
+    def __init__(self, path: Path | None, zh: str, en: str):
+        self.path = path
+        self.zh = zh
+        self.en = en
+        where = f"{path}: " if path else ""
+        super().__init__(f"配置错误 / config error: {where}{zh} / {en}")
+
+
+CONFIG_NAME = "jixiao.toml"
+PYPROJECT = "pyproject.toml"
+SEVERITIES = ("error", "warning", "info")
+KEYS = ("select", "ignore", "severity", "params", "rules", "grading", "limits")
+
+
+def find_config(start: Path | None) -> tuple[Path, dict] | None:
+    """The nearest jixiao.toml, or pyproject.toml with [tool.jixiao], from `start` upwards."""
+    here = Path(start) if start is not None else Path.cwd()
+    here = here.resolve()
+    if not here.is_dir():
+        here = here.parent
+    for directory in (here, *here.parents):
+        candidate = directory / CONFIG_NAME
+        if candidate.is_file():
+            return candidate, _read_toml(candidate)
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file():
+            section = _read_toml(pyproject).get("tool", {}).get("jixiao")
+            if section is not None:
+                return pyproject, _table(pyproject, section, "tool.jixiao")
+    return None
+
+
+def load_config(start: Path | None, explicit: Path | None = None) -> Config:
+    """`explicit` (--config) if given, else the nearest config file above `start`, else defaults."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(path, "配置文件不存在", "config file not found")
+        data = _read_toml(path)
+        if path.name == PYPROJECT:
+            data = _table(path, data.get("tool", {}).get("jixiao", {}), "tool.jixiao")
+        return _to_config(path, data)
+    found = find_config(start)
+    if found is None:
+        return Config()
+    return _to_config(*found)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"TOML 语法错误：{exc}", f"TOML syntax error: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(path, f"无法读取：{exc}", f"cannot read: {exc}") from exc
+
+
+def _table(path: Path, value: Any, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(path, f"{name} 应为表", f"{name} must be a table")
+    return value
+
+
+def _to_config(path: Path, data: dict) -> Config:
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:
+        raise ConfigError(path, f"未知配置项：{', '.join(unknown)}（可用：{', '.join(KEYS)}）",
+                          f"unknown keys: {', '.join(unknown)} (known: {', '.join(KEYS)})")
+    config = Config(source=path)
+    config.select = _id_list(path, data, "select")
+    config.ignore = _id_list(path, data, "ignore")
+    severity = _table(path, data.get("severity", {}), "severity")
+    for rule_id, level in severity.items():
+        if level not in SEVERITIES:
+            raise ConfigError(path, f"severity.{rule_id} = {level!r}，应为 error/warning/info",
+                              f"severity.{rule_id} = {level!r} must be error/warning/info")
+    config.severity = {str(k).strip(): v for k, v in severity.items()}
+    params = _table(path, data.get("params", {}), "params")
+    for rule_id, values in params.items():
+        _table(path, values, f"params.{rule_id}")
+        for name, value in values.items():
+            if isinstance(value, float):
+                raise ConfigError(path, f"params.{rule_id}.{name} = {value}：不接受小数，请用整数（分、基点）",
+                                  f"params.{rule_id}.{name} = {value}: no floats, use integers (fen, basis points)")
+    config.params = {str(k).strip(): dict(v) for k, v in params.items()}
+    rules = data.get("rules", [])
+    if isinstance(rules, str):
+        rules = [rules]
+    if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+        raise ConfigError(path, "rules 应为目录列表", "rules must be a list of directories")
+    config.rule_dirs = [(path.parent / r).resolve() for r in rules]
+    for directory in config.rule_dirs:
+        if not directory.is_dir():
+            raise ConfigError(path, f"规则目录不存在：{directory}", f"rule directory not found: {directory}")
+    config.grading = _table(path, data.get("grading", {}), "grading")
+    config.limits = _table(path, data.get("limits", {}), "limits")
+    return config
+
+
+def _id_list(path: Path, data: dict, key: str) -> list[str]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, f"{key} 应为规则编号列表", f"{key} must be a list of rule ids")
+    return [s.strip() for item in value for s in item.split(",") if s.strip()]

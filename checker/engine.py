@@ -1,0 +1,265 @@
+"""Facts -> findings with durable_rules (the only module that imports it).
+
+The rulebook compiles to one durable_rules ruleset per effective content (its fingerprint),
+registered once per process on a Host whose every action is the same "record the match"
+closure. Each submission gets its own session (sid): facts are asserted one at a time
+(synchronous; batch calls run actions later on a timer thread), then an end-of-facts fact
+releases negated conditions, then the state is checked for swallowed action exceptions and
+deleted. Findings are rendered in Python from the recorded matches.
+"""
+
+from __future__ import annotations
+
+import itertools
+import string
+import threading
+from typing import Any, Iterable, Mapping
+
+from durable.engine import Host, MessageNotHandledException, MessageObservedException
+
+from checker.config import Config
+from checker.facts import END_KIND, FactContext, build_facts
+from checker.model import Finding, Location, Submission
+from checker.rulebook import Rule, Rulebook, RuleFileError, load_rulebook
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+END_RULE = "__end__"
+
+
+class EngineError(RuntimeError):
+    """The engine failed on a submission (an action raised, a fact was rejected...).
+    Never a normal outcome: the pipeline reports it as an internal error for the file."""
+
+
+class _RecordingHost(Host):
+    """A Host without background dispatch threads whose actions record matches in a list."""
+
+    def __init__(self) -> None:
+        self.sink: list[tuple[str, dict]] | None = None
+        self.errors: list[str] = []
+        super().__init__()
+
+    def _run(self) -> None:
+        # The stock host starts two timer threads that dispatch queued actions; we never queue
+        # (facts are asserted one at a time and actions run inside assert_fact), so no threads.
+        return None
+
+    def get_action(self, action_name: str):
+        host = self
+
+        def record(c):  # one parameter: durable_rules runs it synchronously
+            if action_name == END_RULE:
+                return
+            try:
+                raw = c.__dict__.get("_m")
+                if raw is None:
+                    raise EngineError(f"{action_name}: unexpected match shape")
+                host.sink.append((action_name, {k: dict(v) for k, v in raw.items()}))
+            except BaseException as exc:  # surfaced after the assert, never swallowed
+                host.errors.append(f"{action_name}: {type(exc).__name__}: {exc}")
+                raise
+
+        return record
+
+
+_LOCK = threading.RLock()
+_HOST: _RecordingHost | None = None
+_REGISTERED: set[str] = set()
+_SIDS = itertools.count(1)
+_LIVE: set[str] = set()
+
+
+def _host() -> _RecordingHost:
+    global _HOST
+    if _HOST is None:
+        _HOST = _RecordingHost()
+    return _HOST
+
+
+def ruleset_name(book: Rulebook) -> str:
+    return f"jixiao_{book.fingerprint}"
+
+
+def _ensure_ruleset(book: Rulebook) -> str:
+    name = ruleset_name(book)
+    if name in _REGISTERED:
+        return name
+    host = _host()
+    definition = {name: _definition(book)}
+    try:
+        host.set_rulesets(definition)  # a fresh dict: durable_rules deletes 'run' keys in it
+    except Exception as exc:
+        culprit = _find_bad_rule(book)
+        if culprit is not None:
+            raise RuleFileError(culprit.source, f"durable_rules 无法编译该规则 / durable_rules cannot compile it: {exc}",
+                                culprit.id, culprit.line) from exc
+        raise EngineError(f"cannot register ruleset: {exc}") from exc
+    _REGISTERED.add(name)
+    return name
+
+
+def _definition(book: Rulebook) -> dict:
+    # Every session must run at least one action: durable_rules 2.0.28 crashes (SIGSEGV) in
+    # delete_state for a session in which no action ever ran. The end-of-facts fact always
+    # fires this internal rule, which also keeps a ruleset valid when no rule is active.
+    rules: dict[str, dict] = {END_RULE: {"all": [{"m": {"kind": END_KIND}}], "run": END_RULE}}
+    for rule in book.rules:
+        for index in range(len(rule.variants)):
+            key = f"{rule.id}#{index}"
+            body = rule.condition(index)
+            body["run"] = key
+            rules[key] = body
+    return rules
+
+
+def _find_bad_rule(book: Rulebook) -> Rule | None:
+    """Register each rule alone (under a throwaway name) to name the one durable_rules refuses."""
+    host = _host()
+    for rule in book.rules:
+        trial = {f"jixiao_probe_{next(_SIDS)}": {f"{rule.id}#{i}": dict(rule.condition(i), run=f"{rule.id}#{i}")
+                                                 for i in range(len(rule.variants))}}
+        try:
+            host.set_rulesets(trial)
+        except Exception:
+            return rule
+    return None
+
+
+def live_sessions() -> int:
+    """Sessions opened and not yet deleted (0 between evaluations)."""
+    return len(_LIVE)
+
+
+def session_exists(ruleset: str, sid: str) -> bool:
+    """Ask durable_rules itself whether a session's state still exists (for tests)."""
+    try:
+        _host().get_state(ruleset, sid)
+    except Exception:
+        return False
+    return True
+
+
+def evaluate(submission: Submission, config: Config | None = None, lang: str = "zh") -> list[Finding]:
+    """Every finding of the active rules for one submission, sorted deterministically."""
+    config = config or Config()
+    book = load_rulebook(config)
+    ctx = FactContext({r.id: r.params for r in book.every}, book.vocab)
+    facts = build_facts(submission, ctx.params, ctx)
+    matches = run_session(book, facts)
+    return render(book, matches, ctx, lang)
+
+
+def run_session(book: Rulebook, facts: Iterable[dict]) -> list[tuple[str, dict]]:
+    """Assert `facts` in a fresh session; return the recorded (rule#variant, {alias: fact}) matches."""
+    with _LOCK:
+        name = _ensure_ruleset(book)
+        host = _host()
+        sid = str(next(_SIDS))
+        host.sink, host.errors = [], []
+        _LIVE.add(sid)
+        try:
+            for fact in facts:
+                _assert(host, name, dict(fact, sid=sid))
+            _assert(host, name, {"sid": sid, "fid": "__end__", "kind": END_KIND, "form": -1, "loc": 0})
+            state = host.get_state(name, sid)
+            problem = state.get("exception")
+            if host.errors or problem:
+                raise EngineError("; ".join(host.errors) or str(problem))
+            return host.sink
+        finally:
+            host.sink = None
+            try:
+                host.delete_state(name, sid)
+            finally:
+                _LIVE.discard(sid)
+
+
+def _assert(host: _RecordingHost, name: str, fact: dict) -> None:
+    try:
+        host.assert_fact(name, fact)
+    except MessageNotHandledException:
+        pass  # no rule matched this fact: the normal case
+    except MessageObservedException as exc:
+        raise EngineError(f"fact asserted twice (fid {fact.get('fid')}): {exc}") from exc
+    except EngineError:
+        raise
+    except Exception as exc:
+        if host.errors:
+            raise EngineError("; ".join(host.errors)) from exc
+        raise EngineError(f"durable_rules rejected fact {fact.get('kind')}/{fact.get('fid')}: {exc}") from exc
+
+
+# ---- findings -------------------------------------------------------------------------------
+
+class _Fact:
+    """Attribute access to a fact's fields in templates: {dept.project}."""
+
+    __slots__ = ("_d", "_alias", "_rule")
+
+    def __init__(self, data: Mapping[str, Any], alias: str, rule: str):
+        self._d, self._alias, self._rule = data, alias, rule
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._d[name]
+        except KeyError:
+            raise EngineError(f"rule {self._rule}: template field {self._alias}.{name} "
+                              f"is not in the matched {self._d.get('kind')} fact") from None
+
+
+class _Vars(dict):
+    def __init__(self, rule: str, focus: Mapping[str, Any], match: Mapping[str, dict], params: Mapping[str, Any]):
+        super().__init__()
+        self.rule, self.focus = rule, focus
+        for alias, data in match.items():
+            self[alias] = _Fact(data, alias, rule)
+        self["params"] = _Fact(params, "params", rule)
+
+    def __missing__(self, key: str) -> Any:
+        if key in self.focus:
+            return self.focus[key]
+        raise EngineError(f"rule {self.rule}: template field {{{key}}} is not in the focus "
+                          f"{self.focus.get('kind')} fact")
+
+
+_FORMATTER = string.Formatter()
+
+
+def _fill(template: str, values: _Vars) -> str:
+    return _FORMATTER.vformat(template, (), values)
+
+
+def render(book: Rulebook, matches: list[tuple[str, dict]], ctx: FactContext, lang: str) -> list[Finding]:
+    findings: dict[tuple, Finding] = {}
+    for key, match in matches:
+        rule_id, _, index = key.partition("#")
+        rule = book.get(rule_id)
+        if rule is None:
+            raise EngineError(f"match for unknown rule {key}")
+        variant = rule.variants[int(index)]
+        focus_alias = variant.focus or next(a for a in variant.aliases if a in match)
+        focus = match[focus_alias]
+        values = _Vars(rule.id, focus, match, rule.params)
+        location: Location | None = ctx.location(int(focus.get("loc", 0)))
+        form = int(focus.get("form", -1))
+        finding = Finding(
+            rule=rule.id,
+            severity=variant.severity,
+            dimension=rule.dimension,
+            title=rule.title.get(lang),
+            message=_fill(variant.message.get(lang), values),
+            fix=_fill(rule.fix.get(lang), values),
+            form=form if form >= 0 else None,
+            location=location.describe(lang) if location is not None else "",
+            loc=location,
+            figures={name: str(_FORMATTER.get_field(name, (), values)[0]) for name in variant.figures},
+        )
+        dedupe = (finding.rule, finding.form, finding.location, finding.message)
+        findings.setdefault(dedupe, finding)
+    return sorted(findings.values(), key=_order)
+
+
+def _order(f: Finding) -> tuple:
+    loc = f.loc
+    where = (loc.table or 0, loc.row or 0, loc.line or 0, loc.col or 0) if loc else (0, 0, 0, 0)
+    return (-1 if f.form is None else f.form, SEVERITY_ORDER[f.severity], f.rule, where, f.message)

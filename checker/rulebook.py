@@ -1,0 +1,511 @@
+"""Load and validate rule files (rules/*.yaml), then apply the configuration.
+
+A rule file is data (format: rules/README.md). This module checks it with a pydantic schema,
+substitutes `$params.NAME` / `$vocab.NAME`, and returns a `Rulebook` whose variants are plain
+durable_rules conditions. It never imports durable_rules: compiling into a ruleset is the
+engine's job.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from checker.config import Config
+
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "rules"
+VOCAB_FILE = "vocabulary.yaml"
+END_ALIAS = "end_"
+END_KIND = "end_of_facts"  # keep in step with checker.facts.END_KIND
+
+Severity = Literal["error", "warning", "info"]
+Dimension = Literal["完整性", "相关性", "适当性", "可行性"]
+SEVERITIES = ("error", "warning", "info")
+
+_ID = re.compile(r"^[A-Z]{1,3}\d{2,3}$")
+_ALIAS = re.compile(r"^[a-z][a-z0-9_]*$")
+_PARAM_REF = re.compile(r"^\$params\.([A-Za-z_][A-Za-z0-9_]*)$")
+_VOCAB_REF = re.compile(r"\$vocab\.([A-Za-z_][A-Za-z0-9_]*)")
+_REGEX_META = set(".*+?()|{}$")
+_REGEX_REFUSED = set("[]^\\")
+
+
+class RuleFileError(Exception):
+    """A rule file (or a config entry about rules) that cannot be used. The CLI exits 2."""
+
+    def __init__(self, path: Path | str | None, detail: str, rule: str | None = None, line: int | None = None):
+        self.path = str(path) if path else None
+        self.rule = rule
+        self.line = line
+        self.detail = detail
+        where = self.path or "配置 / config"
+        if line:
+            where += f":{line}"
+        if rule:
+            where += f" [{rule}]"
+        super().__init__(f"规则文件错误 / rule file error: {where}: {detail}")
+
+
+# ---- schema ---------------------------------------------------------------------------------
+
+class I18n(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class VariantSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    when: dict[str, Any]
+    focus: str | None = None
+    message: I18n | None = None
+    severity: Severity | None = None
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    severity: Severity
+    dimension: Dimension
+    title: I18n
+    description: I18n | None = None
+    message: I18n
+    fix: I18n
+    basis: I18n
+    params: dict[str, Any] = Field(default_factory=dict)
+    when: dict[str, Any] | None = None
+    focus: str | None = None
+    variants: list[VariantSpec] | None = None
+    figures: list[str] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"id {value!r} must look like A01 (capital letters + 2-3 digits)")
+        return value
+
+    @field_validator("params")
+    @classmethod
+    def _param_types(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name, default in value.items():
+            if not _scalar_param(default):
+                raise ValueError(f"param {name!r}: only int, bool, str or lists of them (no float): {default!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _when_or_variants(self) -> "RuleSpec":
+        if (self.when is None) == (self.variants is None):
+            raise ValueError("give exactly one of `when` or `variants`")
+        if self.variants is not None and (not self.variants or self.focus is not None):
+            raise ValueError("`variants` must be non-empty; put `focus` inside each variant")
+        return self
+
+
+class RuleFileSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    family: str = Field(pattern=r"^[A-Z]{1,3}$")
+    rules: list[RuleSpec]
+
+
+def _scalar_param(value: Any) -> bool:
+    if isinstance(value, (bool, int, str)):
+        return True
+    return isinstance(value, list) and all(isinstance(v, (bool, int, str)) for v in value)
+
+
+# ---- the compiled rulebook ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Variant:
+    op: str  # "all" / "any"
+    terms: tuple  # durable_rules condition list: ({alias: cond}, ...)
+    aliases: tuple[str, ...]  # positive aliases in order
+    focus: str | None  # None: the first alias present in the match
+    message: I18n
+    severity: str
+    figures: tuple[str, ...]  # template names copied into Finding.figures
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    severity: str
+    dimension: str
+    title: I18n
+    description: I18n | None
+    message: I18n
+    fix: I18n
+    basis: I18n
+    params: dict
+    variants: tuple[Variant, ...]
+    source: str
+    line: int | None
+
+    def condition(self, index: int) -> dict:
+        """Variant `index` as a durable_rules rule body (a fresh copy: durable mutates it)."""
+        variant = self.variants[index]
+        return {variant.op: copy.deepcopy(list(variant.terms))}
+
+
+@dataclass
+class Rulebook:
+    rules: list[Rule]  # active (after select/ignore), sorted by id
+    every: list[Rule]  # all loaded rules, with effective severity and params
+    vocab: dict[str, list[str]]
+    fingerprint: str = ""
+    by_id: dict[str, Rule] = field(default_factory=dict)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self.by_id.get(rule_id)
+
+
+# ---- loading --------------------------------------------------------------------------------
+
+_FILE_CACHE: dict[tuple, Any] = {}
+_BOOK_CACHE: dict[tuple, Rulebook] = {}
+
+
+def rule_dirs(config: Config | None) -> list[Path]:
+    dirs = [BUILTIN_DIR]
+    for extra in (config.rule_dirs if config else []):
+        path = Path(extra).resolve()
+        if path not in dirs:
+            dirs.append(path)
+    return dirs
+
+
+def load_rulebook(config: Config | None = None) -> Rulebook:
+    """Every rule file in the built-in dir and `config.rule_dirs`, with the config applied."""
+    config = config or Config()
+    dirs = rule_dirs(config)
+    files = _rule_files(dirs)
+    key = (
+        tuple((str(p), _stamp(p)) for p in files),
+        tuple(config.select), tuple(config.ignore),
+        json.dumps(config.severity, sort_keys=True, ensure_ascii=False),
+        json.dumps(config.params, sort_keys=True, ensure_ascii=False, default=str),
+    )
+    book = _BOOK_CACHE.get(key)
+    if book is None:
+        book = _build(files, config)
+        if len(_BOOK_CACHE) > 32:
+            _BOOK_CACHE.clear()
+        _BOOK_CACHE[key] = book
+    return book
+
+
+def _rule_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for directory in dirs:
+        if not directory.is_dir():
+            raise RuleFileError(directory, "规则目录不存在 / rule directory not found")
+        files.extend(sorted(p for p in directory.glob("*.yaml") if p.is_file()))
+    return files
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _build(files: list[Path], config: Config) -> Rulebook:
+    vocab: dict[str, list[str]] = {}
+    specs: list[tuple[RuleSpec, str, Path, int | None]] = []
+    for path in files:
+        if path.name == VOCAB_FILE:
+            for name, words in _load_vocab(path).items():
+                vocab.setdefault(name, [])
+                vocab[name].extend(w for w in words if w not in vocab[name])
+        else:
+            family, rules = _load_rule_file(path)
+            specs.extend((spec, family, path, line) for spec, line in rules)
+
+    seen: dict[str, Path] = {}
+    for spec, family, path, line in specs:
+        if spec.id in seen:
+            raise RuleFileError(path, f"规则编号重复（已在 {seen[spec.id]} 中定义）/ duplicate id (also in {seen[spec.id]})",
+                                spec.id, line)
+        if not spec.id.startswith(family) or not spec.id[len(family):].isdigit():
+            raise RuleFileError(path, f"规则编号与 family {family} 不符 / id does not belong to family {family}", spec.id, line)
+        seen[spec.id] = path
+
+    _check_config_ids(config, set(seen))
+    every: list[Rule] = []
+    for spec, family, path, line in specs:
+        every.append(_compile(spec, family, path, line, config, vocab))
+    every.sort(key=lambda r: r.id)
+    active = [r for r in every if _selected(r.id, config)]
+    book = Rulebook(rules=active, every=every, vocab=vocab, by_id={r.id: r for r in every})
+    book.fingerprint = _fingerprint(active)
+    return book
+
+
+def _load_yaml(path: Path) -> tuple[Any, Any]:
+    stamp = _stamp(path)
+    cached = _FILE_CACHE.get((str(path), stamp))
+    if cached is not None:
+        return cached
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(path, f"不是 UTF-8 文本 / not UTF-8: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise RuleFileError(path, f"YAML 语法错误 / YAML syntax error: {getattr(exc, 'problem', exc)}",
+                            line=mark.line + 1 if mark else None) from exc
+    _FILE_CACHE[(str(path), stamp)] = (node, data)
+    return node, data
+
+
+def _load_vocab(path: Path) -> dict[str, list[str]]:
+    _, data = _load_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RuleFileError(path, "词表应为 名称: [词, …] 的映射 / vocabulary must map NAME to a list of words")
+    for name, words in data.items():
+        if not isinstance(name, str) or not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise RuleFileError(path, f"词表 {name!r} 应为非空字符串列表 / vocabulary {name!r} must be a list of strings")
+        bad = [w for w in words if _REGEX_REFUSED & set(w)]
+        if bad:
+            raise RuleFileError(path, f"词表 {name} 含不支持的字符 [ ] ^ \\ / unsupported characters in {bad}")
+    return data
+
+
+def _rule_lines(node: Any) -> list[int | None]:
+    """1-based line of each item of the top-level `rules` list (for error messages)."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if getattr(key, "value", None) == "rules" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _load_rule_file(path: Path) -> tuple[str, list[tuple[RuleSpec, int | None]]]:
+    node, data = _load_yaml(path)
+    lines = _rule_lines(node)
+    if not isinstance(data, dict):
+        raise RuleFileError(path, "规则文件应含 family 和 rules / a rule file needs `family` and `rules`")
+    raw_rules = data.get("rules")
+    # Validate rule by rule so the error names the rule id and its line.
+    if isinstance(raw_rules, list):
+        for index, raw in enumerate(raw_rules):
+            line = lines[index] if index < len(lines) else None
+            rule_id = raw.get("id") if isinstance(raw, dict) else None
+            try:
+                RuleSpec.model_validate(raw)
+            except ValidationError as exc:
+                raise RuleFileError(path, _pydantic_detail(exc), rule_id, line) from exc
+    try:
+        spec = RuleFileSpec.model_validate(data)
+    except ValidationError as exc:
+        raise RuleFileError(path, _pydantic_detail(exc)) from exc
+    return spec.family, [(rule, lines[i] if i < len(lines) else None) for i, rule in enumerate(spec.rules)]
+
+
+def _pydantic_detail(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {err['msg']}" if where else err["msg"])
+    return "; ".join(parts)
+
+
+# ---- config application ---------------------------------------------------------------------
+
+def _matches(rule_id: str, patterns: list[str]) -> bool:
+    return any(rule_id.startswith(p) for p in patterns)
+
+
+def _selected(rule_id: str, config: Config) -> bool:
+    if config.select and not _matches(rule_id, config.select):
+        return False
+    return not _matches(rule_id, config.ignore)
+
+
+def _check_config_ids(config: Config, ids: set[str]) -> None:
+    for option in ("select", "ignore"):
+        for pattern in getattr(config, option):
+            if not any(i.startswith(pattern) for i in ids):
+                raise RuleFileError(config.source, f"{option} 中的 {pattern!r} 不对应任何规则 / "
+                                                    f"{option}: {pattern!r} matches no rule")
+    for rule_id, level in config.severity.items():
+        if rule_id not in ids:
+            raise RuleFileError(config.source, f"severity 中的规则 {rule_id} 不存在 / unknown rule {rule_id} in severity")
+        if level not in SEVERITIES:
+            raise RuleFileError(config.source, f"severity.{rule_id} = {level!r}，应为 error/warning/info / "
+                                                f"must be error/warning/info")
+    for rule_id in config.params:
+        if rule_id not in ids:
+            raise RuleFileError(config.source, f"params 中的规则 {rule_id} 不存在 / unknown rule {rule_id} in params")
+
+
+def _effective_params(spec: RuleSpec, config: Config, path: Path, line: int | None) -> dict:
+    params = dict(spec.params)
+    for name, value in (config.params.get(spec.id) or {}).items():
+        if name not in params:
+            raise RuleFileError(config.source, f"规则 {spec.id} 没有参数 {name} / rule {spec.id} has no param {name!r} "
+                                                f"(有 / has: {', '.join(params) or '—'})")
+        default = params[name]
+        if type(value) is not type(default) or not _scalar_param(value):
+            raise RuleFileError(config.source, f"params.{spec.id}.{name} = {value!r}：应与默认值 {default!r} 同类型 / "
+                                                f"must have the type of its default")
+        params[name] = value
+    return params
+
+
+# ---- compiling a rule -----------------------------------------------------------------------
+
+def _compile(spec: RuleSpec, family: str, path: Path, line: int | None, config: Config,
+             vocab: dict[str, list[str]]) -> Rule:
+    params = _effective_params(spec, config, path, line)
+    severity = config.severity.get(spec.id, spec.severity)
+    raw_variants = spec.variants or [VariantSpec(when=spec.when or {}, focus=spec.focus)]
+    variants = []
+    for raw in raw_variants:
+        try:
+            op, terms, aliases = _shape(raw.when)
+            terms = _substitute(terms, params, vocab)
+        except ValueError as exc:
+            raise RuleFileError(path, f"when: {exc}", spec.id, line) from exc
+        if raw.focus is not None and raw.focus not in aliases:
+            raise RuleFileError(path, f"focus {raw.focus!r} 不是 when 中的别名 / is not an alias of `when` {aliases}",
+                                spec.id, line)
+        message = raw.message or spec.message
+        for text in (message.zh, message.en, spec.fix.zh, spec.fix.en):
+            problem = _template_problem(text, aliases, params)
+            if problem:
+                raise RuleFileError(path, problem, spec.id, line)
+        if config.severity.get(spec.id):
+            vsev = severity
+        else:
+            vsev = raw.severity or severity
+        figures = tuple(spec.figures) if spec.figures is not None else tuple(_template_names(message.zh))
+        variants.append(Variant(op=op, terms=tuple(terms), aliases=aliases, focus=raw.focus,
+                                message=message, severity=vsev, figures=figures))
+    return Rule(id=spec.id, family=family, severity=severity, dimension=spec.dimension, title=spec.title,
+                description=spec.description, message=spec.message, fix=spec.fix, basis=spec.basis,
+                params=params, variants=tuple(variants), source=str(path), line=line)
+
+
+def _shape(when: dict[str, Any]) -> tuple[str, list[dict], tuple[str, ...]]:
+    """Normalise `when` to (op, [{alias: cond}, ...]) and insert the end-of-facts barrier."""
+    if not isinstance(when, dict) or len(when) != 1:
+        raise ValueError("expected one key: an alias, `all` or `any`")
+    (key, value), = when.items()
+    if key in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"`{key}` needs a non-empty list of {{alias: condition}}")
+        op, terms = key, value
+    else:
+        op, terms = "all", [{key: value}]
+    aliases: list[str] = []
+    out: list[dict] = []
+    barrier_done = False
+    for term in terms:
+        if not isinstance(term, dict) or len(term) != 1:
+            raise ValueError("each element must be {alias: condition}")
+        (alias, cond), = term.items()
+        negated = alias.endswith("$not")
+        name = alias[:-4] if negated else alias
+        if not _ALIAS.match(name) or name == END_ALIAS or name in aliases:
+            raise ValueError(f"bad or repeated alias {alias!r} (lower-case identifier)")
+        if not isinstance(cond, dict):
+            raise ValueError(f"condition of {alias!r} must be a mapping")
+        if negated:
+            if op != "all":
+                raise ValueError("`$not` is only allowed inside `all`")
+            if not barrier_done:
+                out.append({END_ALIAS: {"kind": END_KIND}})
+                barrier_done = True
+        else:
+            aliases.append(name)
+        out.append({alias: cond})
+    if not aliases:
+        raise ValueError("at least one positive (non-$not) alias is needed")
+    return op, out, tuple(aliases)
+
+
+def _substitute(node: Any, params: dict, vocab: dict[str, list[str]]) -> Any:
+    if isinstance(node, dict):
+        return {k: _substitute(v, params, vocab) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, params, vocab) for v in node]
+    if isinstance(node, float):
+        raise ValueError(f"float {node!r} in a condition: use integers (分, basis points)")
+    if isinstance(node, str):
+        match = _PARAM_REF.match(node)
+        if match:
+            name = match.group(1)
+            if name not in params:
+                raise ValueError(f"unknown param {node!r}")
+            return params[name]
+        if "$params." in node:
+            raise ValueError(f"{node!r}: `$params.NAME` must be the whole string")
+
+        def vocab_alt(m: re.Match) -> str:
+            name = m.group(1)
+            if name not in vocab:
+                raise ValueError(f"unknown vocabulary {name!r} (rules/vocabulary.yaml)")
+            return "(" + "|".join(_literal(w) for w in vocab[name]) + ")"
+
+        return _VOCAB_REF.sub(vocab_alt, node)
+    return node
+
+
+def _literal(word: str) -> str:
+    """A word as a durable_rules regex: metacharacters in a class (backslash escapes don't match)."""
+    return "".join(f"[{c}]" if c in _REGEX_META else c for c in word)
+
+
+def _template_names(text: str) -> list[str]:
+    names: list[str] = []
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _template_problem(text: str, aliases: tuple[str, ...], params: dict) -> str | None:
+    try:
+        names = _template_names(text)
+    except ValueError as exc:
+        return f"模板语法错误 / template syntax: {exc}: {text!r}"
+    for name in names:
+        if "[" in name:
+            return f"模板不支持下标 / no indexing in templates: {{{name}}}"
+        head, _, rest = name.partition(".")
+        if not rest:
+            continue
+        if head == "params":
+            if rest not in params:
+                return f"模板引用了未知参数 / unknown param in template: {{{name}}}"
+        elif head not in aliases:
+            return f"模板引用了未知别名 / unknown alias in template: {{{name}}} (aliases: {', '.join(aliases)})"
+    return None
+
+
+def _fingerprint(rules: list[Rule]) -> str:
+    payload = [
+        [r.id, [[v.op, list(v.terms), v.severity] for v in r.variants]]
+        for r in rules
+    ]
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
