@@ -1,0 +1,156 @@
+"""What every report shows, computed once from a Result: forms read, findings grouped by form and
+sorted by severity, counts and the batch summary. Formats only lay this out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from checker.model import Finding, Result
+from checker.report.i18n import kind_word, t
+from checker.report.json_report import form_summary
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITIES = ("error", "warning", "info")
+GRADE_ORDER = ("优", "良", "中", "差")
+
+
+@dataclass
+class FormView:
+    index: int  # 0-based, as in the JSON contract
+    kind: str
+    kind_label: str
+    title: str
+    year: str
+    unit_name: str
+    total_wan: str
+    indicator_count: int
+
+    @property
+    def number(self) -> int:  # what people read: 1-based
+        return self.index + 1
+
+
+@dataclass
+class FindingGroup:
+    label: str
+    form: FormView | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def form_views(result: Result, lang: str = "zh") -> list[FormView]:
+    views = []
+    for i, form in enumerate(result.submission.forms if result.submission else []):
+        fs = form_summary(form)  # the JSON contract's figures, so every format agrees with it
+        views.append(FormView(
+            index=i,
+            kind=fs["kind"],
+            kind_label=kind_word(fs["kind"], lang),
+            title=fs["title"] or "",
+            year=str(fs["year"]) if fs["year"] else "",
+            unit_name=fs["unit_name"] or "",
+            total_wan=fs["total_wan"] or "",
+            indicator_count=fs["indicator_count"],
+        ))
+    return views
+
+
+def form_label(view: FormView, lang: str = "zh") -> str:
+    if view.title and view.title != view.kind_label:
+        return t("label.form_heading_titled", lang, number=view.number, kind=view.kind_label, title=view.title)
+    return t("label.form_heading", lang, number=view.number, kind=view.kind_label)
+
+
+def finding_key(f: Finding) -> tuple:
+    return (SEVERITY_ORDER.get(f.severity, 9), f.rule, f.location, f.message)
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=finding_key)
+
+
+def grouped_findings(result: Result, lang: str = "zh") -> list[FindingGroup]:
+    """Whole-file findings first, then one group per form in document order; each sorted by
+    severity (errors first), then rule and location."""
+    views = {v.index: v for v in form_views(result, lang)}
+    buckets: dict[int | None, list[Finding]] = {}
+    for f in result.findings:
+        buckets.setdefault(f.form, []).append(f)
+    groups = []
+    for key in sorted(buckets, key=lambda k: -1 if k is None else k):
+        view = views.get(key) if key is not None else None
+        if key is None:
+            label = t("label.whole_file", lang)
+        elif view is None:
+            label = t("label.form_unknown", lang, number=key + 1)
+        else:
+            label = form_label(view, lang)
+        groups.append(FindingGroup(label=label, form=view, findings=sorted_findings(buckets[key])))
+    return groups
+
+
+def location_text(f: Finding, lang: str = "zh") -> str:
+    if f.location:
+        return f.location
+    return f.loc.describe(lang) if f.loc else ""
+
+
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {s: counts.get(s, 0) for s in SEVERITIES}
+
+
+def unit_name(result: Result) -> str:
+    for form in result.submission.forms if result.submission else []:
+        if form.unit_name and form.unit_name.value:
+            return form.unit_name.value
+    return ""
+
+
+def number(value: float | None) -> str:
+    """A score or points figure as people write it: 86.5, 90, 2.25."""
+    if value is None:
+        return ""
+    text = f"{Decimal(str(value)).quantize(Decimal('0.01')).normalize():f}"
+    return text
+
+
+def dimension_max(result: Result) -> dict[str, float]:
+    """The most each dimension could score: its sub-score plus what it lost."""
+    out = dict(result.dimensions or {})
+    for d in result.deductions:
+        if d.dimension in out:
+            out[d.dimension] = float(Decimal(str(out[d.dimension])) + Decimal(str(d.points)))
+    return out
+
+
+def worst_first(results: list[Result]) -> list[Result]:
+    """Unreadable files first, then by score ascending; input order breaks ties."""
+    def key(item: tuple[int, Result]) -> tuple:
+        i, r = item
+        if r.status != "checked":
+            return (0, 0.0, i)
+        return (1, r.score if r.score is not None else -1.0, i)
+
+    return [r for _, r in sorted(enumerate(results), key=key)]
+
+
+@dataclass
+class Summary:
+    files: int
+    checked: int
+    errors: int
+    findings: dict[str, int]
+    grades: dict[str, int]  # 优/良/中/差/None (not graded), every key present
+
+
+def summarize(results: list[Result]) -> Summary:
+    grades = Counter(r.grade for r in results)
+    return Summary(
+        files=len(results),
+        checked=sum(1 for r in results if r.status == "checked"),
+        errors=sum(1 for r in results if r.status != "checked"),
+        findings=severity_counts([f for r in results for f in r.findings]),
+        grades={**{g: grades.get(g, 0) for g in GRADE_ORDER}, "none": grades.get(None, 0)},
+    )
