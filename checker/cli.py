@@ -234,6 +234,116 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Submission.model_json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
+# ---- rule catalogue: `jixiao rules`, `jixiao explain ID` ------------------------------------
+
+def _rulebook_for_listing(lang: str):
+    from checker.config import ConfigError, load_config
+    from checker.rulebook import RuleFileError, load_rulebook
+
+    try:
+        return load_rulebook(load_config(Path.cwd()))
+    except (ConfigError, RuleFileError) as exc:
+        raise usage_error(str(exc), str(exc), lang) from exc
+
+
+@app.command("rules")
+def list_rules(
+    family: Optional[str] = typer.Option(None, "--family", help="只列出该规则族 (S/A/Q/C/T/K) / only this family"),
+    fmt: ParseFormat = typer.Option(ParseFormat.table, "--format", "-f", help="table 或 json"),
+    lang: Lang = typer.Option(Lang.zh, "--lang"),
+) -> None:
+    """列出全部规则 / list every rule."""
+    from rich.table import Table
+
+    from checker.rulebook import rule_summary
+
+    book = _rulebook_for_listing(lang.value)
+    rules = [r for r in book.every if family is None or r.family == family.strip().upper()]
+    if family is not None and not rules:
+        raise usage_error(f"没有规则族 {family}。", f"No rule family {family}.", lang.value)
+    if fmt == ParseFormat.json:
+        rows = [rule_summary(r, lang.value) for r in rules]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    zh = lang.value != "en"
+    table = Table(title="规则" if zh else "Rules")
+    for header in (("编号", "级别", "维度", "标题") if zh else ("ID", "Severity", "Dimension", "Title")):
+        table.add_column(header)
+    for rule in rules:
+        table.add_row(rule.id, rule.severity, rule.dimension, rule.title.get(lang.value))
+    Console().print(table)
+
+
+@app.command()
+def explain(
+    rule_id: str = typer.Argument(..., metavar="ID", help="规则编号，如 A01 / rule id, e.g. A01"),
+    lang: Lang = typer.Option(Lang.zh, "--lang"),
+) -> None:
+    """说明一条规则：检查什么、为什么、示例、如何修改 / explain a rule."""
+    from rich.markup import escape
+
+    from checker.rulebook import rule_examples
+
+    book = _rulebook_for_listing(lang.value)
+    rule = book.get(rule_id.strip().upper())
+    if rule is None:
+        raise usage_error(f"未知的规则编号：{rule_id}（用 jixiao rules 查看全部规则）",
+                          f"Unknown rule id: {rule_id} (see jixiao rules)", lang.value)
+    zh = lang.value != "en"
+    out = Console()
+    out.print(f"[bold]{rule.id}[/]  {escape(rule.title.get(lang.value))}  "
+              f"[dim]{rule.severity} · {rule.dimension}[/]")
+    what = rule.description.get(lang.value) if rule.description else rule.title.get(lang.value)
+    out.print(f"\n[bold]{'检查什么' if zh else 'What it checks'}[/]\n{escape(what)}")
+    out.print(f"\n[bold]{'依据' if zh else 'Why'}[/]\n{escape(rule.basis.get(lang.value))}")
+    if rule.params:
+        shown = ", ".join(f"{k} = {v}" for k, v in rule.params.items())
+        out.print(f"\n[bold]{'参数' if zh else 'Parameters'}[/]\n{escape(shown)}")
+    failing, passing = rule_examples(rule.id)
+    for case, label in ((failing, ("不通过的例子", "Failing example")), (passing, ("通过的例子", "Passing example"))):
+        if case is None:
+            continue
+        out.print(f"\n[bold]{label[0] if zh else label[1]}[/]（{escape(str(case.get('name', '')))}）" if zh else
+                  f"\n[bold]{label[1]}[/] ({escape(str(case.get('name', '')))})")
+        out.print(escape(_example_text(case.get("text", ""))), style="cyan", highlight=False)
+        if case is failing:
+            for message in _example_messages(rule.id, case.get("text", ""), lang.value):
+                out.print(f"→ {escape(message)}")
+    out.print(f"\n[bold]{'如何修改' if zh else 'How to fix'}[/]\n{escape(rule.fix.get(lang.value))}")
+
+
+def _example_text(text: str, limit: int = 30) -> str:
+    """A case's table, one row per line with cells split by │ (both text layouts)."""
+    lines = text.rstrip("\n").split("\n")
+    cell_per_line = sum(line.startswith("\t") for line in lines) > len(lines) / 2
+    if cell_per_line:  # seed 004 layout: a blank line ends a row
+        rows, current = [], []
+        for line in lines + [""]:
+            if line.strip():
+                current.append(line.strip())
+            elif current:
+                rows.append(" │ ".join(current))
+                current = []
+    else:
+        rows = [" │ ".join(cell.strip() for cell in line.split("\t")) for line in lines if line.strip()]
+    shown = rows[:limit] + (["…"] if len(rows) > limit else [])
+    return "\n".join(shown)
+
+
+def _example_messages(rule_id: str, text: str, lang: str) -> list[str]:
+    """What the checker says about the failing example (run through the real pipeline)."""
+    import tempfile
+
+    from checker.config import Config
+    from checker.pipeline import CheckOptions, check_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "example.txt"
+        path.write_text(text, encoding="utf-8")
+        result = check_file(str(path), CheckOptions(lang=lang, config=Config(select=[rule_id])))
+    return [f.message for f in result.findings if f.rule == rule_id]
+
+
 def main() -> None:
     app()
 

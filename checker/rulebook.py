@@ -509,3 +509,38 @@ def _fingerprint(rules: list[Rule]) -> str:
     ]
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+# ---- listing and explaining (for `jixiao rules` / `jixiao explain`) -------------------------
+
+CASES_DIR = BUILTIN_DIR.parent / "fixtures" / "cases"
+
+
+def rule_summary(rule: Rule, lang: str = "zh") -> dict:
+    """One rule as plain data: what `jixiao rules --format json` prints."""
+    return {
+        "id": rule.id,
+        "family": rule.family,
+        "severity": rule.severity,
+        "dimension": rule.dimension,
+        "title": rule.title.get(lang),
+        "description": rule.description.get(lang) if rule.description else "",
+        "basis": rule.basis.get(lang),
+        "fix": rule.fix.get(lang),
+        "params": dict(rule.params),
+    }
+
+
+def rule_examples(rule_id: str) -> tuple[dict | None, dict | None]:
+    """The first failing and the first passing case of fixtures/cases/<ID>.yaml (None if absent)."""
+    path = CASES_DIR / f"{rule_id}.yaml"
+    if not path.is_file():
+        return None, None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return None, None
+    cases = [c for c in data.get("cases", []) if isinstance(c, dict)]
+    failing = next((c for c in cases if c.get("expect") == "fail" and c.get("lang", "zh") == "zh"), None)
+    passing = next((c for c in cases if c.get("expect") == "pass"), None)
+    return failing, passing
