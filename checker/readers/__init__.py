@@ -18,6 +18,7 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_zip_entries: int = 5000
     max_rows: int = 20000
+    max_pdf_pages: int = 200
 
 
 DEFAULT_LIMITS = Limits()

@@ -16,7 +16,8 @@ import io
 import re
 import struct
 import zipfile
-from decimal import Decimal, InvalidOperation
+import zlib
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from checker.document import Cell, Document, ReadError, Row
@@ -64,7 +65,7 @@ def _eocd_entry_count(data: bytes) -> int | None:
     return total
 
 
-def _corrupt(data: bytes, detail: str) -> ReadError:
+def _corrupt(data: bytes, detail: str, detail_zh: str = "") -> ReadError:
     """A zip that cannot be opened: say which Office type it seems to be."""
     if b"word/" in data[:200000]:
         code, what_zh, what_en = "corrupt_docx", "Word (.docx) 文件", "Word (.docx) file"
@@ -74,7 +75,7 @@ def _corrupt(data: bytes, detail: str) -> ReadError:
         code, what_zh, what_en = "corrupt_zip", "压缩包（zip）文件", "zip file"
     return ReadError(
         code,
-        f"{what_zh}已损坏或不完整（{detail}），无法读取。请重新导出或从原始文件另存一份后再检查。",
+        f"{what_zh}已损坏或不完整（{detail_zh or detail}），无法读取。请重新导出或从原始文件另存一份后再检查。",
         f"The {what_en} is damaged or truncated ({detail}). Export or save it again and retry.",
     )
 
@@ -86,7 +87,7 @@ def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
-        raise _corrupt(data, "zip 目录无法读取 / unreadable zip directory") from exc
+        raise _corrupt(data, "unreadable zip directory", "zip 目录无法读取") from exc
     infos = zf.infolist()
     if len(infos) > limits.max_zip_entries:
         raise _too_many_entries(len(infos), limits)
@@ -125,7 +126,7 @@ def _encrypted() -> ReadError:
 def _read_member(zf: zipfile.ZipFile, name: str, data: bytes) -> bytes:
     try:
         return zf.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise _corrupt(data, f"{name}: {type(exc).__name__}") from exc
 
 

@@ -16,9 +16,6 @@ from checker.model import Location
 if TYPE_CHECKING:
     from checker.readers import Limits
 
-MAX_PAGES = 200
-
-
 def _not_installed() -> ReadError:
     return ReadError(
         "pdf_support_missing",
@@ -47,11 +44,11 @@ def read_pdf(path: str, data: bytes, limits: Limits) -> Document:
     chars = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
+            if len(pdf.pages) > limits.max_pdf_pages:
                 raise ReadError(
                     "too_large",
-                    f"PDF 有 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页，不像一份绩效目标表。",
-                    f"The PDF has {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit.",
+                    f"PDF 有 {len(pdf.pages)} 页，超过上限 {limits.max_pdf_pages} 页，不像一份绩效目标表。",
+                    f"The PDF has {len(pdf.pages)} pages, over the {limits.max_pdf_pages}-page limit.",
                 )
             tables = 0
             for number, page in enumerate(pdf.pages, start=1):
