@@ -36,7 +36,7 @@ _ALIAS = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM_REF = re.compile(r"^\$params\.([A-Za-z_][A-Za-z0-9_]*)$")
 _VOCAB_REF = re.compile(r"\$vocab\.([A-Za-z_][A-Za-z0-9_]*)")
 _REGEX_META = set(".*+?()|{}$")
-_REGEX_REFUSED = set("[]^\\")
+_REGEX_REFUSED = set("[]^\\%")
 
 
 class RuleFileError(Exception):
@@ -383,6 +383,7 @@ def _compile(spec: RuleSpec, family: str, path: Path, line: int | None, config: 
         try:
             op, terms, aliases = _shape(raw.when)
             terms = _substitute(terms, params, vocab)
+            _check_regexes(terms)
         except ValueError as exc:
             raise RuleFileError(path, f"when: {exc}", spec.id, line) from exc
         if raw.focus is not None and raw.focus not in aliases:
@@ -468,6 +469,21 @@ def _substitute(node: Any, params: dict, vocab: dict[str, list[str]]) -> Any:
 
         return _VOCAB_REF.sub(vocab_alt, node)
     return node
+
+
+def _check_regexes(node: Any) -> None:
+    """Refuse regexes durable_rules mishandles: `%` (no ruleset) and backslashes (never match)."""
+    if isinstance(node, list):
+        for item in node:
+            _check_regexes(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$mt", "$imt") and isinstance(value, dict):
+                for field_name, pattern in value.items():
+                    if isinstance(pattern, str) and ("%" in pattern or "\\" in pattern):
+                        raise ValueError(f"regex for {field_name!r} contains % or a backslash, which durable_rules "
+                                         f"cannot use ({pattern!r}); see rules/README.md")
+            _check_regexes(value)
 
 
 def _literal(word: str) -> str:
