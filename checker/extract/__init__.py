@@ -108,6 +108,7 @@ class _FormReader:
     def _end_indicators(self) -> None:
         if self.ind is not None:
             self.b.indicators.extend(self.ind.finish())
+            self.b.notes.extend(self.ind.notes)
             self.b.has_explanation_column |= self.ind.has_explanation
             self.b.has_standard_column |= self.ind.has_standard
             self.ind = None

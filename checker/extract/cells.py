@@ -71,13 +71,12 @@ def peel_levels(text: str) -> list[str]:
     rest = text
     while True:
         compact = rest.replace(" ", "")
-        for word in _PEEL_WORDS:
-            if compact.startswith(word) and len(compact) > len(word):
-                out.append(word)
-                rest = _drop_prefix(rest, word).lstrip(":： ")
-                break
-        else:
+        word = next((w for w in _PEEL_WORDS if compact.startswith(w) and len(compact) > len(w)), None)
+        # "产出指标(50分)" is a heading with its score, not a heading plus a name.
+        if word is None or re.fullmatch(r"\(\d+分\)", compact[len(word):]):
             break
+        out.append(word)
+        rest = _drop_prefix(rest, word).lstrip(":： ")
     if out:
         out.append(rest)
         return out

@@ -71,6 +71,7 @@ def _value_like(text: str) -> bool:
 class IndicatorParser:
     def __init__(self, header: list[Tok] | None):
         self.indicators: list[Indicator] = []
+        self.notes: list[str] = []
         self.l1: str | None = None
         self.l1_raw: str | None = None
         self.l2: str | None = None
@@ -197,6 +198,10 @@ class IndicatorParser:
             if role != "ignore" and role not in fields:
                 fields[role] = tok
         extra = [t for t in data[len(self.roles):]]
+        unread = [t.text for t in extra if re.search(r"[\u4e00-\u9fff]", t.text)]
+        if unread and data:
+            where = data[0].loc.describe() if data[0].loc else ""
+            self.notes.append(f"{where}：指标行中有未能归入列的内容“{' '.join(unread)[:60]}”，可能是另一条指标，请人工核对。")
         self._emit(fields.get("name"), fields.get("value"), extra, fields.get("explanation"), fields.get("standard"))
 
     def _emit(self, name: Tok | None, value: Tok | None, extra: list[Tok], explanation: Tok | None = None,

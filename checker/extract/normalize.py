@@ -19,9 +19,14 @@ def half_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_EXTRA)
 
 
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
 def clean(text: str) -> str:
-    """Trim and collapse runs of whitespace (keeps single spaces between words)."""
-    return _WS.sub(" ", text).strip()
+    """Trim and collapse runs of spaces; newlines inside a cell are kept (several formulas
+    in one 测算 cell are separated by them)."""
+    lines = (_SPACES.sub(" ", ln).strip() for ln in text.split("\n"))
+    return "\n".join(ln for ln in lines if ln)
 
 
 def key(text: str) -> str:

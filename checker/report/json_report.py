@@ -21,7 +21,8 @@ def form_summary(form) -> dict:
         "year": form.year,
         "unit_name": form.unit_name.value if form.unit_name else None,
         "total_wan": wan_str(total.wan) if total is not None else None,
-        "indicator_count": len(form.indicators),
+        # Empty 二级 rows are kept in the model for the rules, but are not indicators.
+        "indicator_count": sum(1 for i in form.indicators if i.name or i.value),
     }
 
 
