@@ -433,6 +433,7 @@ def _read_sheet(doc: Document, ws, fws, t: int) -> None:
                     f"单元格 {ref} 是公式（{formula}）但没有缓存值，未计算，按空白处理；"
                     "请在 Excel/WPS 中打开并保存后再检查。"
                 )
+                texts[(r, c)] = ""  # shown as a value in Excel: keep its position
         if text:
             texts[(r, c)] = text
     if not texts:
