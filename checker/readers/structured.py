@@ -155,6 +155,8 @@ def explain(error: dict, lang: str = "zh") -> str:
     zh, en = _MESSAGES.get(error["type"], (None, None))
     ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
     path = field_path(tuple(error["loc"]))
+    if error["type"] == "union_tag_invalid":
+        error = {**error, "input": error.get("ctx", {}).get("tag")}  # the bad kind, not the whole form
     if lang == "en":
         detail = en.format(**ctx) if en else error["msg"]
         shown = "" if error["type"] in ("missing", "union_tag_not_found") else f" (got {_show(error.get('input'))})"
