@@ -51,15 +51,19 @@ class _RecordingHost(Host):
             if action_name == END_RULE:
                 return
             try:
-                raw = c.__dict__.get("_m")
-                if raw is None:
-                    raise EngineError(f"{action_name}: unexpected match shape")
-                host.sink.append((action_name, {k: dict(v) for k, v in raw.items()}))
+                host.sink.append((action_name, _snapshot(c.__dict__.get("_m"))))
             except BaseException as exc:  # surfaced after the assert, never swallowed
                 host.errors.append(f"{action_name}: {type(exc).__name__}: {exc}")
                 raise
 
         return record
+
+
+def _snapshot(raw: Any) -> dict:
+    """The matched facts by alias, copied out of the engine's message."""
+    if not isinstance(raw, dict):
+        raise EngineError(f"unexpected match shape: {type(raw).__name__}")
+    return {alias: dict(fact) for alias, fact in raw.items()}
 
 
 _LOCK = threading.RLock()
@@ -158,14 +162,26 @@ def run_session(book: Rulebook, facts: Iterable[dict]) -> list[tuple[str, dict]]
         host.sink, host.errors = [], []
         _LIVE.add(sid)
         try:
+            kinds, keep = book.kinds, book.fields
+            full: dict[str, dict] = {}
             for fact in facts:
-                _assert(host, name, dict(fact, sid=sid))
+                fid = fact["fid"]
+                if fid in full:
+                    raise EngineError(f"fact asserted twice (fid {fid})")
+                full[fid] = fact
+                if kinds is not None and fact["kind"] not in kinds:
+                    continue  # no active rule can match this kind
+                # Only what conditions read goes to the engine; messages use the full fact.
+                slim = {k: v for k, v in fact.items() if k in keep}
+                slim["fid"], slim["sid"] = fid, sid
+                _assert(host, name, slim)
             _assert(host, name, {"sid": sid, "fid": "__end__", "kind": END_KIND, "form": -1, "loc": 0})
             state = host.get_state(name, sid)
             problem = state.get("exception")
             if host.errors or problem:
                 raise EngineError("; ".join(host.errors) or str(problem))
-            return host.sink
+            return [(key, {alias: full.get(f.get("fid"), f) for alias, f in match.items()})
+                    for key, match in host.sink]
         finally:
             host.sink = None
             try:

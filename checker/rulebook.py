@@ -168,6 +168,8 @@ class Rulebook:
     vocab: dict[str, list[str]]
     fingerprint: str = ""
     by_id: dict[str, Rule] = field(default_factory=dict)
+    kinds: frozenset[str] | None = None  # fact kinds the active rules can match (None: any kind)
+    fields: frozenset[str] = frozenset()  # fact fields the active rules' conditions read
 
     def get(self, rule_id: str) -> Rule | None:
         return self.by_id.get(rule_id)
@@ -251,7 +253,55 @@ def _build(files: list[Path], config: Config) -> Rulebook:
     active = [r for r in every if _selected(r.id, config)]
     book = Rulebook(rules=active, every=every, vocab=vocab, by_id={r.id: r for r in every})
     book.fingerprint = _fingerprint(active)
+    book.kinds, book.fields = _needs(active)
     return book
+
+
+def _needs(rules: list[Rule]) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """Which fact kinds and fields the rules' conditions can see: facts of other kinds, and other
+    fields, cannot change what fires, so the engine need not be sent them."""
+    kinds: set[str] | None = {END_KIND}
+    fields: set[str] = {"kind"}
+    for rule in rules:
+        for variant in rule.variants:
+            for term in variant.terms:
+                (alias, cond), = term.items()
+                names = set(variant.aliases) | {a for t in variant.terms for a in t if not a.endswith("$not")} \
+                    | {a[:-4] for t in variant.terms for a in t if a.endswith("$not")}
+                _fields(cond, names, fields)
+                kind = _kind_of(cond)
+                if kind is None:
+                    kinds = None
+                elif kinds is not None:
+                    kinds.add(kind)
+    return (frozenset(kinds) if kinds is not None else None), frozenset(fields)
+
+
+def _kind_of(cond: Any) -> str | None:
+    """The `kind` a condition requires (plain key or inside a top-level $and), else None."""
+    if isinstance(cond, dict):
+        if isinstance(cond.get("kind"), str):
+            return cond["kind"]
+        for part in cond.get("$and", []) if isinstance(cond.get("$and"), list) else []:
+            if isinstance(part, dict) and isinstance(part.get("kind"), str):
+                return part["kind"]
+    return None
+
+
+def _fields(node: Any, aliases: set[str], out: set[str]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _fields(item, aliases, out)
+    elif isinstance(node, dict):
+        if len(node) == 1:
+            (key, value), = node.items()
+            if key in aliases and isinstance(value, str):  # a join reference {alias: field}
+                out.add(value)
+                return
+        for key, value in node.items():
+            if not key.startswith("$"):
+                out.add(key)
+            _fields(value, aliases, out)
 
 
 def _load_yaml(path: Path) -> tuple[Any, Any]:
@@ -472,11 +522,15 @@ def _substitute(node: Any, params: dict, vocab: dict[str, list[str]]) -> Any:
 
 
 def _check_regexes(node: Any) -> None:
-    """Refuse regexes durable_rules mishandles: `%` (no ruleset) and backslashes (never match)."""
+    """Refuse what durable_rules silently mishandles: a condition mapping with several keys (only
+    the first is tested), `%` in a regex (no ruleset) and backslashes in a regex (never match)."""
     if isinstance(node, list):
         for item in node:
             _check_regexes(item)
     elif isinstance(node, dict):
+        if len(node) > 1 and set(node) != {"$l", "$r"}:
+            raise ValueError(f"a condition mapping may hold one test only, {sorted(node)} found "
+                             "(durable_rules would test the first and ignore the rest): combine with $and")
         for key, value in node.items():
             if key in ("$mt", "$imt") and isinstance(value, dict):
                 for field_name, pattern in value.items():
