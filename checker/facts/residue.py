@@ -1,0 +1,116 @@
+"""T family facts: what the blank template left behind in a filled form.
+
+Kinds built here:
+
+- `form_residue` — one per form and `category`, with `count` and `examples` (the first
+  occurrence is the fact's location). Categories: `placeholder` (template labels such as
+  "A专项", "支出方向（子项）2", an empty "事项1"), `filler` ("……" rows), `empty_row` (numbered
+  rows with no amount and no target), `guidance` (填表说明, 请填写 …), `prompt` (unfilled "( )",
+  "年 月 日", a bare "（盖章）").
+- `artefacts` (document level): `artefact_count`, `artefact_examples` (stripped "[bookmark: …]").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from checker.facts.vocab import contains_any, form_names, join_examples, matches_pattern, norm, words
+from checker.model import Location, Submission
+
+_EXAMPLE_LIMIT = 5
+_EMPTY_BRACKETS = re.compile(r"\(\)")
+_BLANK_DATE = re.compile(r"年月日")
+_SEAL_ONLY = re.compile(r"^[^:()]{0,12}:?\((盖章|签章|公章)\)[:]?$")
+_EXAMPLE_PREFIX = re.compile(r"(?<![比案惯条体实事举范])例:")
+
+
+class _Hits:
+    """Matching cells of one kind: their text and the first location."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.loc: Location | None = None
+
+    def add(self, text: str, loc: Location | None) -> None:
+        self.texts.append(text.strip())
+        if self.loc is None:
+            self.loc = loc
+
+
+def _prompt(text: str) -> bool:
+    t = norm(text)
+    if _EMPTY_BRACKETS.search(t) or (_BLANK_DATE.search(t) and not re.search(r"\d", t)):
+        return True
+    return bool(_SEAL_ONLY.match(t))
+
+
+def _guidance(text: str, phrases: list[str]) -> bool:
+    return bool(contains_any(text, phrases)) or bool(_EXAMPLE_PREFIX.search(norm(text)))
+
+
+def _empty_rows(form: Any, placeholder_patterns: list[str], fillers: set[str]) -> _Hits:
+    """Numbered summary / cost rows that carry nothing but a number and maybe a template name."""
+    hits = _Hits()
+    for line in getattr(form, "lines", []):
+        if line.level in ("direction", "special") and line.seq.strip() and line.amount is None \
+                and not line.period_goal.strip() and not line.annual_goal.strip():
+            hits.add(f"{line.seq} {line.name}".strip(), line.loc)
+    for cost in getattr(form, "cost_lines", []):
+        words_in = [cost.content, cost.item]
+        if cost.amount is None and not cost.calculation.strip() and all(
+                not norm(w) or norm(w) in fillers or matches_pattern(w, placeholder_patterns) for w in words_in):
+            hits.add(" ".join(w for w in words_in if w).strip() or "—", cost.loc)
+    return hits
+
+
+def residue_facts(form: Any, index: int, ctx: Any) -> list[dict]:
+    placeholder_patterns = words(ctx, "template_placeholder_patterns")
+    plan_patterns = words(ctx, "plan_placeholder_patterns")
+    fillers = {norm(w) for w in words(ctx, "filler_cells")}
+    guidance_phrases = words(ctx, "guidance_phrases")
+
+    placeholders, filler, guidance, prompts = _Hits(), _Hits(), _Hits(), _Hits()
+    for text in form.texts:
+        value = text.value or ""
+        if not value.strip():
+            continue
+        if norm(value) in fillers:
+            filler.add(value, text.loc)
+        elif matches_pattern(value, placeholder_patterns):
+            placeholders.add(value, text.loc)
+        if _guidance(value, guidance_phrases):
+            guidance.add(value[:40], text.loc)
+        if _prompt(value):
+            prompts.add(value, text.loc)
+    for plan in form.plans:
+        if not plan.content.strip() and matches_pattern(plan.period, plan_patterns):
+            placeholders.add(plan.period, plan.loc)
+    empty = _empty_rows(form, placeholder_patterns, fillers)
+
+    found = {"placeholder": placeholders, "filler": filler, "empty_row": empty, "guidance": guidance,
+             "prompt": prompts}
+    out = []
+    for category, hits in found.items():
+        fact = ctx.base("form_residue", index, form, hits.loc)
+        fact.update(form_names(form, index))
+        fact.update({
+            "category": category,
+            "count": len(hits.texts),
+            "examples": join_examples(hits.texts, 3 if category == "guidance" else _EXAMPLE_LIMIT),
+        })
+        out.append(fact)
+    return out
+
+
+def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
+    for index, form in enumerate(submission.forms):
+        yield from residue_facts(form, index, ctx)
+    if submission.artefacts:
+        first = submission.artefacts[0]
+        fact = ctx.base("artefacts", -1, None, first.loc)
+        fact.update({
+            "artefact_count": len(submission.artefacts),
+            "artefact_examples": join_examples([a.value for a in submission.artefacts], 3),
+        })
+        yield fact
