@@ -25,6 +25,7 @@ Kinds built here (fields beyond fid/kind/form/form_kind/loc):
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Iterator
 
@@ -286,8 +287,11 @@ def _units(ctx: FactContext, index: int, form) -> Iterator[dict]:
         yield fact
 
 
+_UNIT_IN_RAW = re.compile(r"元|[0-9.]\s*[万亿]")  # "3万元", "750000元", "250万"
+
+
 def _unit_written(raw: str) -> bool:
-    return "元" in (raw or "")
+    return bool(_UNIT_IN_RAW.search(raw or ""))
 
 
 def _decimals(money: Money) -> int:
@@ -328,6 +332,8 @@ def _indicator_money(ctx: FactContext, index: int, form) -> Iterator[dict]:
     if budget is None:
         return
     zh, en, money = budget
+    if money.fen <= 0:  # a blank or zero budget line says nothing about the indicator
+        return
     for ind in form.indicators:
         amount = _money_value(ind)
         if amount is None:

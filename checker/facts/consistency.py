@@ -3,7 +3,7 @@ themselves are joins in the engine; this module only supplies comparable keys.
 
 Kinds built here (fields beyond fid/kind/form/form_kind/loc):
 
-- unit_name        source_zh, source_en, name, name_key, first, form_no          (C01)
+- unit_name        source_zh, source_en, name, name_key, core_key, first, form_no (C01)
 - form_year        year, first, title, form_no                                   (C02)
 - indicator_value  name, name_key, value, value_key, quantitative, form_no       (C03)
 - summary_form     title                                                         (C05)
@@ -55,7 +55,23 @@ def facts(submission: Submission, ctx: FactContext) -> Iterator[dict]:
 
 # ---- C01 / C02 -------------------------------------------------------------------------------
 
+_REGION_PREFIX = (re.compile(r"^.{1,8}?(省|自治区)(?=.)"), re.compile(r"^.{1,8}?市(?=.{1,8}?[区县])"))
+
+
+def unit_core(name: str, abbreviations: list[str]) -> str:
+    """A unit name without abbreviation or region differences: 长沙市望城区科学技术局 and
+    望城区科技局 share the core 望城区科技局 (abbreviations: vocabulary `unit_abbreviations`)."""
+    key = name_key(name)
+    pairs = sorted((entry.split("=", 1) for entry in abbreviations if "=" in entry), key=lambda p: -len(p[0]))
+    for full, short in pairs:
+        key = key.replace(name_key(full), name_key(short))
+    for prefix in _REGION_PREFIX:
+        key = prefix.sub("", key)
+    return key
+
+
 def _unit_names(ctx: FactContext, submission: Submission) -> Iterator[dict]:
+    abbreviations = ctx.words("unit_abbreviations")
     first = True
     for index, form in enumerate(submission.forms):
         seen: set[str] = set()
@@ -68,7 +84,8 @@ def _unit_names(ctx: FactContext, submission: Submission) -> Iterator[dict]:
                 continue
             seen.add(key)
             fact = ctx.base("unit_name", index, form, text.loc or form.title_loc)
-            fact.update(source_zh=zh, source_en=en, name=name, name_key=key, first=first, form_no=index + 1)
+            fact.update(source_zh=zh, source_en=en, name=name, name_key=key,
+                        core_key=unit_core(name, abbreviations), first=first, form_no=index + 1)
             first = False
             yield fact
 
