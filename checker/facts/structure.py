@@ -9,13 +9,18 @@ Kinds built here:
   direction: `required_missing_count` + `required_missing_zh/en`.
 - `form_period` — project / spending direction with a year in its implementation period:
   `period`, `period_years`, `outside_year`, `multi_year_declared`, `year`.
-- `form_plan` — forms with a phase plan: `plan_count`, `timed_count`, `distinct_periods`.
+- `form_plan` — forms with a phase plan: `plan_count`, `timed_count` (items with a time span),
+  `distinct_periods`, `first_period`.
 - `indicator_block` — department / project / spending direction: `indicator_count`,
   `has_output` / `has_benefit` / `has_satisfaction`, `missing_level1_count` + `_zh/en`,
-  `cost_layout` ("standard" / "no_level2" / "other_level2" / "under_output" / "absent"),
-  `cost_level2`, `satisfaction_under_benefit`, `legacy_count` + `legacy_names`,
   `output_missing_count` + `output_missing_zh/en`, `benefit_count`, `benefit_substantive_count`,
   `benefit_quantitative_count`, `year` (when known).
+- `cost_layout` — same forms, located at the first cost row: `layout` ("standard" /
+  "no_level2" / "other_level2" / "under_output" / "absent"), `cost_level2`, `indicator_count`,
+  `year` (when known).
+- `level_naming` — same forms, two per form, located at the row concerned: `aspect`
+  "placement" with `satisfaction_under_benefit`; `aspect` "names" with `legacy_count` +
+  `legacy_names` (raw 一级/二级 labels mapped from a non-standard name).
 - `level2_group` — one per 二级 heading in a form: `level1`, `level2`, `level2_raw`, `row_count`,
   `named_count` (rows with a 三级 name).
 """
@@ -123,16 +128,23 @@ def plan_fact(form: Any, index: int, ctx: Any) -> dict | None:
     plans = form.plans
     if not plans:
         return None
-    timed = [norm(p.period) for p in plans if p.period and (is_period(p.period) or _TIMED.search(p.period))]
-    fact = ctx.base("form_plan", index, form, plans[0].loc)
+    timed = [p for p in plans if p.period and (is_period(p.period) or _TIMED.search(p.period))]
+    fact = ctx.base("form_plan", index, form, (timed or plans)[0].loc)
     fact.update(form_names(form, index))
-    fact.update({"plan_count": len(plans), "timed_count": len(timed), "distinct_periods": len(set(timed))})
+    fact.update({
+        "plan_count": len(plans),
+        "timed_count": len(timed),
+        "distinct_periods": len({norm(p.period) for p in timed}),
+        "first_period": timed[0].period.strip() if timed else "",
+    })
     return fact
 
 
-def _legacy_names(form: Any) -> list[str]:
-    """Raw 一级/二级 labels that differ from the standard name they were mapped to."""
+def _legacy(form: Any) -> tuple[list[str], Any]:
+    """Raw 一级/二级 labels that differ from the standard name they were mapped to, and the
+    location of the first row that uses one."""
     found: list[str] = []
+    first = None
     for ind in form.indicators:
         for raw, canon in ((ind.level1_raw, ind.level1), (ind.level2_raw, ind.level2)):
             key = norm(raw)
@@ -142,22 +154,25 @@ def _legacy_names(form: Any) -> list[str]:
                 key += "指标"
             if key != canon and raw.strip() not in found:
                 found.append(raw.strip())
-    return found
+                first = first or ind.loc
+    return found, first
 
 
-def _cost_layout(form: Any) -> tuple[str, str]:
+def _cost_layout(form: Any) -> tuple[str, str, Any]:
+    """How cost sits in the hierarchy, the odd 二级 name if any, and the first cost row."""
     cost_rows = [i for i in form.indicators if i.level1 == "成本指标"]
     if cost_rows:
         level2s = [i.level2 or "" for i in cost_rows]
         if all(l2 in COST_STANDARD_LEVEL2 for l2 in level2s):
-            return "standard", ""
+            return "standard", "", cost_rows[0].loc
         if all(l2 in ("", "成本指标") for l2 in level2s):
-            return "no_level2", ""
+            return "no_level2", "", cost_rows[0].loc
         other = [i.level2_raw or i.level2 or "" for i in cost_rows if (i.level2 or "") not in COST_STANDARD_LEVEL2]
-        return "other_level2", next((o for o in other if o), "")
-    if any(i.level2 == "成本指标" for i in form.indicators):
-        return "under_output", ""
-    return "absent", ""
+        return "other_level2", next((o for o in other if o), ""), cost_rows[0].loc
+    under_output = [i for i in form.indicators if i.level2 == "成本指标"]
+    if under_output:
+        return "under_output", "", under_output[0].loc
+    return "absent", "", None
 
 
 def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
@@ -171,8 +186,6 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
     benefit = [i for i in rows if i.level1 == "效益指标" and i.level2 != SATISFACTION_L2 and i.name.strip()]
     placeholders = {norm(w) for w in words(ctx, "placeholder_values")}
     substantive = [i for i in benefit if norm(i.value) and norm(i.value) not in placeholders]
-    layout, cost_level2 = _cost_layout(form)
-    legacy = _legacy_names(form)
     first = rows[0].loc if rows else form.title_loc
     fact = ctx.base("indicator_block", index, form, first)
     fact.update(form_names(form, index))
@@ -184,11 +197,6 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
         "missing_level1_count": len(missing),
         "missing_level1_zh": "、".join(m[0] for m in missing),
         "missing_level1_en": ", ".join(m[1] for m in missing),
-        "cost_layout": layout,
-        "cost_level2": cost_level2,
-        "satisfaction_under_benefit": any(i.level1 == "效益指标" and i.level2 == SATISFACTION_L2 for i in rows),
-        "legacy_count": len(legacy),
-        "legacy_names": "、".join(f"“{n}”" for n in legacy),
         "output_missing_count": len(out_missing),
         "output_missing_zh": "、".join(m[0] for m in out_missing),
         "output_missing_en": ", ".join(m[1] for m in out_missing),
@@ -199,6 +207,31 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
     if form.year is not None:
         fact["year"] = form.year
     return fact
+
+
+def cost_fact(form: Any, index: int, ctx: Any) -> dict:
+    layout, cost_level2, where = _cost_layout(form)
+    rows = [i for i in form.indicators if i.name.strip() or i.value.strip()]
+    fact = ctx.base("cost_layout", index, form, where or (rows[0].loc if rows else form.title_loc))
+    fact.update(form_names(form, index))
+    fact.update({"layout": layout, "cost_level2": cost_level2, "indicator_count": len(rows)})
+    if form.year is not None:
+        fact["year"] = form.year
+    return fact
+
+
+def naming_facts(form: Any, index: int, ctx: Any) -> list[dict]:
+    """Two facts: where satisfaction sits (`aspect` placement) and legacy names (`aspect` names)."""
+    nested = [i for i in form.indicators if i.level1 == "效益指标" and i.level2 == SATISFACTION_L2]
+    legacy, legacy_loc = _legacy(form)
+    placement = ctx.base("level_naming", index, form, nested[0].loc if nested else None)
+    placement.update(form_names(form, index))
+    placement.update({"aspect": "placement", "satisfaction_under_benefit": bool(nested)})
+    names = ctx.base("level_naming", index, form, legacy_loc)
+    names.update(form_names(form, index))
+    names.update({"aspect": "names", "legacy_count": len(legacy),
+                  "legacy_names": "、".join(f"“{n}”" for n in legacy)})
+    return [placement, names]
 
 
 def group_facts(form: Any, index: int, ctx: Any) -> Iterable[dict]:
@@ -241,4 +274,6 @@ def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
             yield plan
         if form.kind in INDICATOR_FORMS:
             yield block_fact(form, index, ctx, vocab)
+            yield cost_fact(form, index, ctx)
+            yield from naming_facts(form, index, ctx)
             yield from group_facts(form, index, ctx)
