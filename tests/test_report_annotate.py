@@ -62,6 +62,7 @@ def test_xlsx_every_flagged_cell_has_fill_and_comment(workbook, tmp_path):
         fnd("C02", "error", None, "各表预算年度不一致"),
         fnd("K01", "warning", Location(sheet="不存在的表", ref="A1")),
         fnd("T05", "info", Location(sheet="附表", ref="A1"), "=HYPERLINK(\"http://x\")", "+1"),
+        fnd("T06", "info", Location(sheet="附表", ref="B2"), "<script>x</script>\x01\x1b", "=1+1"),
     ]
     before = digest(workbook)
     out = annotate(result_for(workbook, findings), workbook, tmp_path / "out", "zh")
@@ -82,6 +83,7 @@ def test_xlsx_every_flagged_cell_has_fill_and_comment(workbook, tmp_path):
     assert "写成“≥90%”" in ws["C5"].comment.text
     assert ws["A3"].comment is None and ws["B3"].value == 650.17  # content kept
     assert wb["附表"]["A1"].comment is not None
+    assert "<script>x</script>" in wb["附表"]["B2"].comment.text and "\x01" not in wb["附表"]["B2"].comment.text
     listing = wb["问题清单"]
     rows = [[c.value for c in row] for row in listing.iter_rows(min_row=2)]
     assert len(rows) == len(findings)
@@ -184,13 +186,18 @@ def test_docx_flagged_cells_are_shaded_and_commented(document, tmp_path):
         fnd("K01", "warning", Location(para=2), "填表人未填写"),
         fnd("C02", "error", None, "各表预算年度不一致"),
         fnd("T01", "warning", Location(table=9, row=1, col=1), "不存在的表"),
+        fnd("T06", "info", Location(table=1, row=2, col=1), "<w:t>=1+1\x01\x0b", "@SUM(A1)"),
     ]
     before = digest(document)
     out = annotate(result_for(document, findings), document, tmp_path / "out", "zh")
     assert out.name == "科协2024_标注.docx" and digest(document) == before
     d = docx.Document(str(out))
     comments = {c.comment_id: c.text for c in d.comments}
-    assert len(comments) == len(findings)
+    # one comment per anchor: 6 cells (row 2 of table 3 anchors on its first cell), the paragraph,
+    # and the first paragraph for the two findings without a usable location
+    assert len(comments) == 8
+    for finding in findings:
+        assert sum(f"[{finding.rule} " in text for text in comments.values()) == 1, finding.rule
     assert all(c.author == "jixiao 检查" for c in d.comments)
     tables = docx_tables(d)
 
@@ -213,7 +220,8 @@ def test_docx_flagged_cells_are_shaded_and_commented(document, tmp_path):
     assert any("K01" in x for x in texts_at(d.paragraphs[1]._p))
     first = texts_at(d.paragraphs[0]._p)
     assert any("C02" in x for x in first) and any("T01" in x for x in first)
-    assert _fill(docx_cell(tables[0], 2, 1)) is None  # unflagged cells untouched
+    assert any("<w:t>=1+1" in x and "@SUM(A1)" in x for x in texts_at(docx_cell(tables[0], 2, 1)))
+    assert _fill(docx_cell(tables[0], 2, 2)) is None  # unflagged cells untouched
     # cell text is kept
     assert text_of(k02) == "8201038"
 

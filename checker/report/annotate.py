@@ -5,15 +5,17 @@ a comment carrying rule, problem and fix. The original is never touched.
   cell comment (one per cell, all its findings); a 问题清单 sheet lists every finding and links to
   its cell. Findings with no cell are listed there only. Macros are not carried over.
 - .docx: cells from Finding.loc (table, row, col; 1-based; tables numbered in document order,
-  nested tables depth-first; col = grid column after merges) are shaded and get a Word comment per
-  finding. Without col the whole row is shaded; paragraph locations comment that paragraph;
-  anything else is a comment on the first paragraph.
+  nested tables depth-first; col = grid column after merges) are shaded and get a Word comment
+  (one per cell, all its findings). Without col the whole row is shaded; paragraph locations
+  comment that paragraph; anything else goes in one comment on the first paragraph.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
+import re
 from pathlib import Path
 
 from checker.model import Finding, Location, Result
@@ -22,6 +24,7 @@ from checker.report.view import SEVERITY_ORDER, grouped_findings, location_text
 
 log = logging.getLogger(__name__)
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 DOCX_SUFFIXES = {".docx"}
@@ -132,7 +135,7 @@ def _annotate_xlsx(result: Result, source: Path, dest: Path, lang: str) -> Path:
         wb[sheet][coord].fill = PatternFill("solid", fgColor=FILL.get(severity, FILL["info"]))
     for (sheet, coord), findings in notes.items():
         cell = wb[sheet][coord]
-        text = "\n\n".join(comment_text(f, lang) for f in findings)
+        text = _XML_ILLEGAL.sub("", "\n\n".join(comment_text(f, lang) for f in findings))
         if cell.comment is not None and cell.comment.text:
             text = f"{cell.comment.text}\n\n{text}"
         comment = Comment(text[:32767], t("annotate.author", lang))
@@ -146,19 +149,21 @@ def _annotate_xlsx(result: Result, source: Path, dest: Path, lang: str) -> Path:
     for col, width in zip("ABCDEFG", (30, 8, 8, 18, 60, 50, 16)):
         ws.column_dimensions[col].width = width
         ws[f"{col}1"].font = Font(bold=True)
+    row_no = 1  # counted here: ws.max_row scans every cell, which made this quadratic
     for group in grouped_findings(result, lang):
         for f in group.findings:
             where = located.get(id(f))
             row = [group.label, f.rule, severity_word(f.severity, lang), location_text(f, lang), f.message, f.fix,
                    where or t("annotate.not_located", lang)]
             ws.append([text_cell(ws, v) if v else None for v in row])
+            row_no += 1
             if where:
                 sheet, coord = where.rsplit("!", 1)
-                link = ws.cell(row=ws.max_row, column=7)
+                link = ws.cell(row=row_no, column=7)
                 link.hyperlink = f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{coord}"
                 link.style = "Hyperlink"
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(ws.max_row, 1)}"
+    ws.auto_filter.ref = f"A1:G{row_no}"
     wb.save(dest)
     return dest
 
@@ -336,6 +341,30 @@ def _runs_of(paragraphs) -> list:
     return runs
 
 
+def _fill_comment(comment_elm, texts: list[str]) -> None:
+    """One paragraph per finding, lines split by breaks. Built with plain lxml: python-docx's
+    element factories cost ~0.5 ms a paragraph, seconds for a busy cell."""
+    from lxml import etree
+
+    xml_space = "{http://www.w3.org/XML/1998/namespace}space"
+    first = comment_elm.find(_W + "p")
+    style = first.find(_W + "pPr") if first is not None else None
+    for i, text in enumerate(texts):
+        if i == 0 and first is not None:
+            p = first
+        else:
+            p = etree.SubElement(comment_elm, _W + "p")
+            if style is not None:
+                p.append(copy.deepcopy(style))
+        r = etree.SubElement(p, _W + "r")
+        for k, line in enumerate(_XML_ILLEGAL.sub("", text).split("\n")):
+            if k:
+                etree.SubElement(r, _W + "br")
+            t_el = etree.SubElement(r, _W + "t")
+            t_el.set(xml_space, "preserve")
+            t_el.text = line
+
+
 def _first_paragraph(document):
     """Where findings without a cell go: the first body paragraph, made if there is none."""
     from docx.text.paragraph import Paragraph
@@ -356,7 +385,11 @@ def _annotate_docx(result: Result, source: Path, dest: Path, lang: str) -> Path:
     located_paragraphs = [Paragraph(p, document._body) for p in docx_paragraphs(document)]
     author, initials = t("annotate.author", lang), "JX"
     shaded: dict[int, tuple[object, str]] = {}  # id(tc) -> (tc, worst severity so far)
-    pending: list[tuple[object, Finding]] = []  # (list of paragraphs to anchor on, finding)
+    # One comment per anchor (cell or paragraph) holding all its findings: python-docx finds the
+    # next comment id by scanning every comment, so a comment per finding is quadratic, and
+    # thousands of margin comments are unreadable anyway.
+    pending: dict[int, tuple[list, list[Finding]]] = {}
+    fallback: list = []
 
     def shade(tc, severity: str) -> None:
         prev = shaded.get(id(tc))
@@ -387,12 +420,15 @@ def _annotate_docx(result: Result, source: Path, dest: Path, lang: str) -> Path:
         elif loc is not None and loc.para and 1 <= loc.para <= len(located_paragraphs):
             anchor = [located_paragraphs[loc.para - 1]]
         if anchor is None:
-            anchor = [_first_paragraph(document)]
-        pending.append((anchor, f))
+            if not fallback:
+                fallback.append(_first_paragraph(document))
+            anchor = fallback
+        pending.setdefault(id(anchor[0]._element), (anchor, []))[1].append(f)
 
     for tc, severity in shaded.values():
         _shade(tc, FILL.get(severity, FILL["info"]))
-    for paragraphs, f in pending:
-        document.add_comment(_runs_of(paragraphs), text=comment_text(f, lang), author=author, initials=initials)
+    for paragraphs, findings in pending.values():
+        comment = document.add_comment(_runs_of(paragraphs), text="", author=author, initials=initials)
+        _fill_comment(comment._comment_elm, [comment_text(f, lang) for f in findings])
     document.save(str(dest))
     return dest
