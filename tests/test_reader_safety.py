@@ -136,6 +136,12 @@ def test_docx_with_garbage_document_part():
     assert err.code == "corrupt_docx"
 
 
+def test_docx_without_body():
+    empty = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+    err, _ = refused(replace_member(small_docx(), "word/document.xml", empty), "nobody.docx")
+    assert err.code == "corrupt_docx"
+
+
 def test_docx_with_corrupted_compressed_data():
     data = bytearray(small_docx())
     info = next(i for i in zipfile.ZipFile(io.BytesIO(bytes(data))).infolist() if i.filename == "word/document.xml")

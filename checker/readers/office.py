@@ -385,9 +385,11 @@ def _read_docx(path: str, data: bytes, limits: Limits) -> Document:
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file
         raise _library_error("docx", exc) from exc
     doc = Document(path=path, format="docx")
+    if body is None:
+        raise _library_error("docx", ValueError("word/document.xml has no w:body"))
     try:
         _DocxWalker(doc).body(body)
-    except RecursionError as exc:
+    except (RecursionError, ValueError, TypeError, AttributeError) as exc:
         raise _library_error("docx", exc) from exc
     _check_rows(doc, limits)
     return doc
