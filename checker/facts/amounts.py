@@ -15,12 +15,12 @@ Kinds built here (fields beyond fid/kind/form/form_kind/loc):
 - funded_sum        count, total, sum_fen, max_part_fen                            (A07)
 - form_units        money_count, unit_declared, assumed_unit                       (A08)
 - money_figure      label_zh, label_en, raw, unit, decimals, negative              (A09)
-- indicator_money   name, value, amount, amount_fen, budget_zh, budget_en, budget, budget_fen,
-                    excess_fen                                                     (A10)
 - unit_cost_check   name, unit_cost, quantity_name, quantity, computed, budget_zh, budget_en,
                     budget, deviation_pct, deviation_bp                            (A11)
-- indicator_number  name, value, unit, number, pct_bp (% only), integral, negative,
-                    growth_like                                                    (A12)
+- indicator_figures one per indicator (one fact instead of three keeps the engine fast):
+                    name, value, form_no; name_key, value_key, quantitative       (C03, when named)
+                    unit, number, integral, negative, growth_like, pct_bp (%)    (A12, when numeric)
+                    amount, amount_fen, budget_zh/en, budget, budget_fen, excess_fen (A10, amounts)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Iterator
 
 from checker.facts import FactContext, money_display, name_key, text_of, to_fen, wan_display
+from checker.facts.consistency import indicator_value_key
 from checker.facts.calc import MONEY_UNITS, YUAN_PER_WAN, parse_calculation, parse_unit_cost
 from checker.model import Indicator, Money, Submission
 
@@ -61,9 +62,8 @@ def facts(submission: Submission, ctx: FactContext) -> Iterator[dict]:
         if form.kind == "spending_direction":
             yield from _direction(ctx, index, form)
         yield from _units(ctx, index, form)
-        yield from _indicator_money(ctx, index, form)
+        yield from _indicator_figures(ctx, index, form)
         yield from _unit_costs(ctx, index, form)
-        yield from _indicator_numbers(ctx, index, form)
     yield from _funded(ctx, submission)
 
 
@@ -327,21 +327,31 @@ def _money_value(ind: Indicator) -> Decimal | None:
     return None
 
 
-def _indicator_money(ctx: FactContext, index: int, form) -> Iterator[dict]:
+def _indicator_figures(ctx: FactContext, index: int, form) -> Iterator[dict]:
+    growth = ctx.words("growth_words")
     budget = _budget(form)
-    if budget is None:
-        return
-    zh, en, money = budget
-    if money.fen <= 0:  # a blank or zero budget line says nothing about the indicator
-        return
     for ind in form.indicators:
-        amount = _money_value(ind)
-        if amount is None:
+        if not (ind.name or "").strip() and not ind.value.strip():
             continue
-        fact = ctx.base("indicator_money", index, form, ind.value_loc or ind.loc)
-        fact.update(name=ind.name or "—", value=ind.value, amount=wan_display(amount), amount_fen=to_fen(amount),
-                    budget_zh=zh, budget_en=en, budget=money_display(money), budget_fen=money.fen,
-                    excess_fen=to_fen(amount) - money.fen)
+        fact = ctx.base("indicator_figures", index, form, ind.value_loc or ind.loc)
+        fact.update(name=ind.name or "—", value=ind.value or "—", form_no=index + 1)
+        key = name_key(ind.name)
+        if key and ind.value.strip():  # C03 compares named, filled indicators only
+            value_key, quantitative = indicator_value_key(ind)
+            fact.update(name_key=key, value_key=value_key or "—", quantitative=quantitative)
+        target = ind.target
+        if target is not None and target.number is not None:
+            number = target.number
+            unit = (target.unit or "").strip()
+            fact.update(unit=unit, number=_plain(number), integral=number == number.to_integral_value(),
+                        negative=number < 0, growth_like=any(w in (ind.name or "") for w in growth))
+            if unit == "%":
+                fact["pct_bp"] = int((number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        amount = _money_value(ind)
+        if amount is not None and budget is not None and budget[2].fen > 0:
+            zh, en, money = budget  # a blank or zero budget line says nothing about the indicator
+            fact.update(amount=wan_display(amount), amount_fen=to_fen(amount), budget_zh=zh, budget_en=en,
+                        budget=money_display(money), budget_fen=money.fen, excess_fen=to_fen(amount) - money.fen)
         yield fact
 
 
@@ -405,23 +415,6 @@ def _matching_quantity(indicators: Iterable[Indicator], cost_ind: Indicator, per
         elif (unit.startswith(per) or per.startswith(unit)) and prefix is None:
             prefix = (ind, quantity)
     return exact or prefix
-
-
-def _indicator_numbers(ctx: FactContext, index: int, form) -> Iterator[dict]:
-    growth = ctx.words("growth_words")
-    for ind in form.indicators:
-        target = ind.target
-        if target is None or target.number is None:
-            continue
-        number = target.number
-        unit = (target.unit or "").strip()
-        fact = ctx.base("indicator_number", index, form, ind.value_loc or ind.loc)
-        fact.update(name=ind.name or "—", value=ind.value, unit=unit, number=_plain(number),
-                    integral=number == number.to_integral_value(), negative=number < 0,
-                    growth_like=any(w in (ind.name or "") for w in growth))
-        if unit == "%":
-            fact["pct_bp"] = int((number * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        yield fact
 
 
 def _plain(value: Decimal) -> str:

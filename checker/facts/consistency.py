@@ -5,7 +5,7 @@ Kinds built here (fields beyond fid/kind/form/form_kind/loc):
 
 - unit_name        source_zh, source_en, name, name_key, core_key, first, form_no (C01)
 - form_year        year, first, title, form_no                                   (C02)
-- indicator_value  name, name_key, value, value_key, quantitative, form_no       (C03)
+  (C03 matches indicator_figures from amounts.py; its value key is indicator_value_key here)
 - summary_form     title                                                         (C05)
 - summary_line     level, seq, name, name_key, amount, amount_fen,
                    annual_goal, annual_goal_key, period_goal, period_goal_key    (A06, C04, C05)
@@ -40,7 +40,6 @@ def facts(submission: Submission, ctx: FactContext) -> Iterator[dict]:
     yield from _unit_names(ctx, submission)
     yield from _years(ctx, submission)
     for index, form in enumerate(submission.forms):
-        yield from _indicator_values(ctx, index, form)
         if form.kind == "special_fund_summary":
             fact = ctx.base("summary_form", index, form, form.title_loc)
             fact["title"] = form.title or "—"
@@ -103,25 +102,13 @@ def _years(ctx: FactContext, submission: Submission) -> Iterator[dict]:
 
 # ---- C03 -------------------------------------------------------------------------------------
 
-def _value_key(ind: Indicator) -> tuple[str, bool]:
+def indicator_value_key(ind: Indicator) -> tuple[str, bool]:
     """Number + unit for quantitative values (the operator is wording: 4期 = ≥4期)."""
     target = ind.target
     if target is not None and target.number is not None:
         number = format(target.number.normalize(), "f") if target.number != 0 else "0"
         return f"{number}{(target.unit or '').strip()}", True
     return _QUALITATIVE_TAIL.sub("", name_key(ind.value)), False
-
-
-def _indicator_values(ctx: FactContext, index: int, form) -> Iterator[dict]:
-    for ind in form.indicators:
-        key = name_key(ind.name)
-        if not key or not ind.value.strip():
-            continue
-        value_key, quantitative = _value_key(ind)
-        fact = ctx.base("indicator_value", index, form, ind.value_loc or ind.loc)
-        fact.update(name=ind.name, name_key=key, value=ind.value, value_key=value_key or "—",
-                    quantitative=quantitative, form_no=index + 1)
-        yield fact
 
 
 # ---- C04 / C05 (and A06) ---------------------------------------------------------------------
