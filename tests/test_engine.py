@@ -406,3 +406,34 @@ def test_project_in_yuan_is_compared_in_wan():
                                         total=Money(amount=Decimal("900000"), unit="元", raw="900000")))
     a07 = [f for f in engine.evaluate(submission, Config()) if f.rule == "A07"]
     assert len(a07) == 1 and "90.00" in a07[0].message and "86.28" in a07[0].message
+
+
+# ---- CLI: rules / explain ---------------------------------------------------------------------
+
+def test_cli_rules_lists_every_rule():
+    import json
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["rules", "--format", "json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    ids = {row["id"] for row in rows}
+    assert {f"A{i:02d}" for i in range(1, 13)} | {f"C{i:02d}" for i in range(1, 8)} <= ids
+    a01 = next(row for row in rows if row["id"] == "A01")
+    assert a01["severity"] == "error" and a01["dimension"] == "适当性" and a01["title"]
+    family = json.loads(runner.invoke(app, ["rules", "--family", "c", "--format", "json", "--lang", "en"]).stdout)
+    assert {row["family"] for row in family} == {"C"} and family[0]["title"].isascii()
+    table = runner.invoke(app, ["rules"])
+    assert table.exit_code == 0 and "A01" in table.stdout
+
+
+def test_cli_explain():
+    runner = CliRunner()
+    result = runner.invoke(app, ["explain", "a01"])
+    assert result.exit_code == 0
+    for fragment in ("A01", "检查什么", "依据", "不通过的例子", "通过的例子", "如何修改", "650.08"):
+        assert fragment in result.stdout, fragment
+    english = runner.invoke(app, ["explain", "A04", "--lang", "en"])
+    assert english.exit_code == 0 and "What it checks" in english.stdout and "gives 0.20" in english.stdout
+    unknown = runner.invoke(app, ["explain", "Z99"])
+    assert unknown.exit_code == 2 and "未知的规则编号" in unknown.output
