@@ -313,3 +313,27 @@ def test_too_many_rows():
     wb.save(buf)
     err, _ = refused(buf.getvalue(), "long.xlsx", Limits(max_rows=50))
     assert err.code == "too_large"
+
+
+GENERATED = Path(__file__).resolve().parent.parent / "fixtures" / "generated"
+
+
+@pytest.mark.parametrize("name", ["seed000_liupanshui_2024.docx", "project_costs_2024.xlsx"])
+def test_random_damage_never_escapes_as_a_crash(name):
+    import random
+
+    rnd = random.Random(20240101)
+    base = (GENERATED / name).read_bytes()
+    for _ in range(40):
+        data = bytearray(base)
+        if rnd.random() < 0.5:
+            for _ in range(rnd.randint(1, 20)):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        else:
+            del data[rnd.randrange(len(data)) :]
+        start = time.perf_counter()
+        try:
+            read_document(name, bytes(data))
+        except ReadError as err:
+            assert CJK.search(err.zh)
+        assert time.perf_counter() - start < FAST

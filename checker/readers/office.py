@@ -86,7 +86,8 @@ def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
         raise _too_many_entries(declared, limits)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError,
+            struct.error) as exc:
         raise _corrupt(data, "unreadable zip directory", "zip 目录无法读取") from exc
     infos = zf.infolist()
     if len(infos) > limits.max_zip_entries:
