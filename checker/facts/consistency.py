@@ -69,15 +69,28 @@ def unit_core(name: str, abbreviations: list[str]) -> str:
     return key
 
 
+_UNIT_CODE = re.compile(r"^\s*[\[(（【]?\s*\d{2,}\s*[\])）】]?\s*[-—_:：、.]?\s*")  # "[112]…", "219-…"
+
+
+def _unit_sources(form) -> list[tuple]:
+    """Where a form names the unit that submits it. A project's 实施单位 may be a subordinate
+    unit, so a project table is compared through its 主管部门 and its seal line instead."""
+    seal = (form.contacts.seal_unit, "编制/填报单位（盖章）", "sealing unit")
+    if form.kind == "project":
+        sources = [(form.department, "主管部门", "supervising department"), seal]
+        if text_of(form.unit_name) and text_of(form.unit_name) != text_of(form.implementer):
+            sources.insert(0, (form.unit_name, "单位名称", "unit name"))
+        return sources
+    return [(form.unit_name, "单位名称", "unit name"), seal]
+
+
 def _unit_names(ctx: FactContext, submission: Submission) -> Iterator[dict]:
     abbreviations = ctx.words("unit_abbreviations")
     first = True
     for index, form in enumerate(submission.forms):
         seen: set[str] = set()
-        sources = [(form.unit_name, "单位名称", "unit name"),
-                   (form.contacts.seal_unit, "编制/填报单位（盖章）", "sealing unit")]
-        for text, zh, en in sources:
-            name = text_of(text)
+        for text, zh, en in _unit_sources(form):
+            name = _UNIT_CODE.sub("", text_of(text))
             key = name_key(name)
             if not key or key in seen:
                 continue
