@@ -191,6 +191,16 @@ def test_entity_expansion_bomb_docx():
     assert "DOCTYPE" in err.zh
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_dtd_in_a_utf16_part_is_found(encoding):
+    xml = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w:document [<!ENTITY a "b">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
+    ).encode(encoding)
+    err, _ = refused(replace_member(small_docx(), "word/document.xml", xml), "utf16.docx")
+    assert err.code == "xml_entities"
+
+
 def _xxe_document(secret: Path) -> bytes:
     return (
         f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'

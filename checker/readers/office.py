@@ -43,6 +43,8 @@ _XLSX_TYPES = {
 _PPTX_MARK = "presentationml"
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_DTD_TEXT_RE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_UTF16_STARTS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
@@ -134,14 +136,10 @@ def _read_member(zf: zipfile.ZipFile, name: str, data: bytes) -> bytes:
 def _has_dtd(blob: bytes) -> bool:
     if _DTD_RE.search(blob):
         return True
-    # UTF-16 XML would hide the ASCII pattern; decode and look again.
-    if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or blob[:2] in (b"<\x00", b"\x00<"):
-        try:
-            text = blob.decode("utf-16" if blob[:2] in (b"\xff\xfe", b"\xfe\xff") else
-                               ("utf-16-le" if blob[:1] == b"<" else "utf-16-be"), errors="ignore")
-        except LookupError:
-            return False
-        return re.search(r"<!\s*(?:DOCTYPE|ENTITY)", text, re.I) is not None
+    # A UTF-16 part would hide the ASCII pattern: decode it and look again.
+    for start, encoding in _UTF16_STARTS:
+        if blob.startswith(start):
+            return _DTD_TEXT_RE.search(blob.decode(encoding, errors="ignore")) is not None
     return False
 
 
