@@ -4,9 +4,9 @@ Kinds built here:
 
 - `indicator` — one per 三级 row that has a name or a value (rows with neither are empty 二级
   rows, which `structure.py` reports). Fields: `level1`, `level2`, `level2_raw`, `name`, `value`,
-  `standard`, `explanation` (strings, "" when absent); `value_kind` (see `value_kind` below); `op`
-  (">=", "<=", ">", "<", "=" or ""), `op_explicit`, `number`, `unit`, `value_bp` (percent values in
-  basis points, 98% -> 9800); flags `has_name`, `value_missing`, `rate_name`, `satisfaction`,
+  `standard`, `explanation` (strings, "" when absent); `value_kind` (see `shape_of`); `op`
+  (">=", "<=", ">", "<", "=" or ""), `op_explicit`, `number`, `unit`; for percent values only
+  `value_bp` and `value_pct_floor` (98.5% -> 9850 and 98); flags `has_name`, `value_missing`, `rate_name`, `satisfaction`,
   `satisfaction_by_level`, `sat_name_ok`, `is_cost`, `input_measure`, `value_open_ended`,
   `value_trend`, `standard_trend`, `standard_malformed_deadline`, `hedge` (+ `hedge_word`),
   `has_other_year` (+ `other_year`, `year`), `has_explanation_column`, `explanation_missing`,
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable
 
 from checker.facts import name_key, plain_number
@@ -352,6 +352,7 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
     })
     if shape.kind == "percent" and shape.number is not None:
         fact["value_bp"] = _bp(shape.number)
+        fact["value_pct_floor"] = int(shape.number.to_integral_value(rounding=ROUND_FLOOR))
     if year is not None:
         fact["year"] = year
     if other is not None:
