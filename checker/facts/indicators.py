@@ -3,7 +3,7 @@
 Kinds built here:
 
 - `indicator` — one per 三级 row that has a name or a value (rows with neither are empty 二级
-  rows, which `structure.py` reports). Fields: `level1`, `level2`, `level2_raw`, `name`, `value`,
+  rows, which `structure.py` reports). Fields: `level1` (+ `level1_en`), `level2`, `level2_raw`, `name`, `value`,
   `standard`, `explanation` (strings, "" when absent); `value_kind` (see `shape_of`); `op`
   (">=", "<=", ">", "<", "=" or ""), `op_explicit`, `number`, `unit`; for percent values only
   `value_bp` and `value_pct_floor` (98.5% -> 9850 and 98); flags `has_name`, `value_missing`, `rate_name`, `satisfaction`,
@@ -33,6 +33,7 @@ COST_LEVEL2 = ("成本指标", "经济成本指标", "社会成本指标", "生�
 ECONOMIC_COST_LEVEL2 = ("", "成本指标", "经济成本指标")
 QUANTITATIVE_KINDS = ("percent", "count", "money", "unit_cost", "duration", "measure", "number")
 _OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "="}
+LEVEL1_EN = {"产出指标": "output", "成本指标": "cost", "效益指标": "benefit", "满意度指标": "satisfaction"}
 
 
 class Vocab:
@@ -315,6 +316,7 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
     fact.update(form_names(form, index))
     fact.update({
         "level1": level1,
+        "level1_en": LEVEL1_EN.get(level1, level1),
         "level2": level2,
         "level2_raw": (ind.level2_raw or "").strip(),
         "name": name,

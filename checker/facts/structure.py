@@ -8,7 +8,7 @@ Kinds built here:
   ("filled" / "blank" / "absent": label there but empty / no such label); project and spending
   direction: `required_missing_count` + `required_missing_zh/en`.
 - `form_period` — project / spending direction with a year in its implementation period:
-  `period`, `period_years`, `outside_year`, `multi_year_declared`, `year`.
+  `period`, `period_years` (+ `_en`), `outside_year`, `multi_year_declared`, `year`.
 - `form_plan` — forms with a phase plan: `plan_count`, `timed_count` (items with a time span),
   `distinct_periods`, `first_period`.
 - `indicator_block` — department / project / spending direction: `indicator_count`,
@@ -117,6 +117,7 @@ def period_fact(form: Any, index: int, ctx: Any) -> dict | None:
     fact.update({
         "period": period,
         "period_years": "、".join(str(y) for y in years),
+        "period_years_en": ", ".join(str(y) for y in years),
         "outside_year": any(y != form.year for y in years),
         "multi_year_declared": declared,
         "year": form.year,

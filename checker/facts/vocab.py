@@ -102,4 +102,4 @@ FORM_NAMES = {
 def form_names(form: Any, index: int) -> dict[str, str]:
     """`form_zh` / `form_en` for messages: the form's number in the document and its kind."""
     zh, en = FORM_NAMES.get(getattr(form, "kind", ""), ("绩效目标表", "target table"))
-    return {"form_zh": f"表{index + 1}（{zh}）", "form_en": f"table {index + 1} ({en})"}
+    return {"form_zh": f"表{index + 1}（{zh}）", "form_en": f"Table {index + 1} ({en})"}
