@@ -32,19 +32,23 @@ HUNDREDTH = Decimal("0.01")
 GRADE_GLOSS_EN = {"优": "优 (excellent)", "良": "良 (good)", "中": "中 (fair)", "差": "差 (poor)"}
 
 # Keys of `config.grading` ([tool.jixiao.grading] / [grading] in jixiao.toml). A partial table is
-# merged over these defaults key by key (dicts one level deep).
+# merged over these defaults key by key (dicts one level deep; lists are replaced).
+# Calibration: the 14 published tables in fixtures/ (which passed a real review, so none should
+# be 差) grade 良 (11) or 中 (3): seed 000 良 81, seed 004 中 61 with the rules of 2026-11-21.
 DEFAULT_GRADING: dict[str, Any] = {
-    # Points one finding costs, by severity. Info findings are advice or need a human, so they
-    # never cost points.
-    "points": {"error": 8, "warning": 2, "info": 0},
-    # The most one rule can cost in one file, by the rule's severity: repeats of one defect
-    # weigh less than as many different defects, and no rule alone empties a dimension (25).
-    "rule_cap": {"error": 16, "warning": 6, "info": 0},
+    # Points one finding costs, by severity. An error is an objective defect; a warning a quality
+    # issue a reviewer asks to have fixed; info is advice or needs a human and never costs points.
+    "points": {"error": 6, "warning": 1, "info": 0},
+    # The most one rule can cost in one file, by the rule's severity (two occurrences): the grade
+    # reflects how many different defects there are, repeats of one defect weigh little, and no
+    # rule alone empties a dimension (25).
+    "rule_cap": {"error": 12, "warning": 2, "info": 0},
     # Per-rule override of rule_cap, by rule id: {"Q04": 4}.
     "rule_caps": {},
     # Share of the 100 points per review dimension (normalised to 100 if they do not add up).
     "dimensions": {"完整性": 25, "相关性": 25, "适当性": 25, "可行性": 25},
-    # Lowest score for each grade; below the 中 threshold the grade is 差.
+    # Lowest score for each grade; below the 中 threshold the grade is 差. The bands of
+    # 财预〔2020〕10号 for performance evaluation scores (90/80/60).
     "thresholds": {"优": 90, "良": 80, "中": 60},
     # Grade caps, all that match apply: the best grade a file can get when it has a finding of
     # `severity` (optional) whose rule id starts with one of `rules` (optional; a string or list).

@@ -36,9 +36,13 @@ def f(rule: str, severity: str = "warning", dimension: str = "完整性", n: int
     return Finding(rule=rule, severity=severity, dimension=dimension, message=f"{rule} 第{n}处", form=0)
 
 
+# Mechanics are tested with fixed points, so re-calibrating the defaults does not move them.
+MECH = {"points": {"error": 8, "warning": 2, "info": 0}, "rule_cap": {"error": 16, "warning": 6, "info": 0}}
+
+
 def graded(findings: list[Finding], lang: str = "zh", **grading) -> Result:
     r = make(findings)
-    grade(r, Config(grading=grading), lang)
+    grade(r, Config(grading={**MECH, **grading}), lang)
     return r
 
 
@@ -75,7 +79,7 @@ def test_info_findings_never_cost_points():
 
 def test_a_rule_firing_ten_times_is_capped_and_does_not_empty_a_dimension():
     r = graded([f("Q04", "warning", "可行性", n) for n in range(10)])
-    assert sum(d.points for d in r.deductions) == DEFAULT_GRADING["rule_cap"]["warning"] == 6
+    assert sum(d.points for d in r.deductions) == MECH["rule_cap"]["warning"] == 6
     assert len(r.deductions) == 3  # 2 + 2 + 2, the rest cost nothing
     assert r.dimensions["可行性"] == 19.0
     errors = graded([f("A01", "error", "适当性", n) for n in range(10)])
@@ -198,7 +202,7 @@ def test_file_without_forms_is_not_graded():
 def test_grading_twice_gives_the_same_result():
     r = graded([f("A01", "error", "适当性"), f("Q04")])
     first = r.model_dump()
-    grade(r, Config())
+    grade(r, Config(grading=MECH))
     assert r.model_dump() == first
 
 
@@ -240,13 +244,33 @@ def test_bad_grading_config_is_refused_with_the_key_named(bad):
 
 def test_partial_config_merges_over_defaults():
     s = resolve_grading({"points": {"warning": 3}})
-    assert s["points"] == {"error": 8, "warning": 3, "info": 0}
-    assert DEFAULT_GRADING["points"]["warning"] == 2  # defaults untouched
+    assert s["points"] == {"error": 6, "warning": 3, "info": 0}
+    assert DEFAULT_GRADING["points"]["warning"] == 1  # defaults untouched
+
+
+def test_documented_defaults():
+    """The values the README documents; change both together."""
+    s = resolve_grading({})
+    assert s["points"] == {"error": 6, "warning": 1, "info": 0}
+    assert s["rule_cap"] == {"error": 12, "warning": 2, "info": 0}
+    assert s["dimensions"] == {d: 25 for d in DIMENSIONS}
+    assert s["thresholds"] == {"优": 90, "良": 80, "中": 60}
+    assert s["grade_caps"] == [{"severity": "error", "grade": "良"}, {"severity": "error", "rules": ["A"], "grade": "中"}]
+
+
+@pytest.mark.parametrize("rules,expected", [(5, "优"), (6, "良"), (10, "良"), (11, "中"), (20, "中"), (21, "差")])
+def test_default_calibration_by_number_of_distinct_warning_rules(rules, expected):
+    """With the defaults, each warning rule firing twice costs 2: up to 5 such defects is 优,
+    up to 10 良, up to 20 中 (spread over the dimensions)."""
+    findings = [f(f"Q{i:02d}", "warning", DIMENSIONS[i % 4], n) for i in range(rules) for n in range(3)]
+    r = make(findings)
+    grade(r, Config())
+    assert r.grade == expected, r.score
 
 
 def test_sample_results_grades():
     flawed, clean, broken = sample_results()
-    assert (flawed.score, flawed.grade) == (80.0, "中")
+    assert (flawed.score, flawed.grade) == (80.0, "中")  # graded with SAMPLE_GRADING
     assert (clean.score, clean.grade) == (100.0, "优")
     assert broken.grade is None
     assert_traceable(flawed)
