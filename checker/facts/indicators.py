@@ -175,7 +175,10 @@ def shape_of(value: str, target: Any, vocab: Vocab) -> Shape:
         parsed = _parse_number(t)
     if parsed is not None:
         op, explicit, number, unit = parsed
-        return Shape(unit_kind(unit, vocab), op, explicit, number, unit)
+        kind = unit_kind(unit, vocab)
+        if kind != "measure" or not is_deadline(t, vocab):
+            return Shape(kind, op, explicit, number, unit)
+        # "12月底到位": a month read as a number with an odd unit is a deadline.
     if is_period(t):
         return Shape("period")
     if is_deadline(t, vocab):
@@ -204,9 +207,10 @@ def hedge_word(value: str, kind: str, vocab: Vocab) -> str:
     return found
 
 
-def other_year(value: str, year: int | None) -> int | None:
-    """The first year written in the value that is not the budget year."""
-    if year is None:
+def other_year(value: str, year: int | None, kind: str = "") -> int | None:
+    """The first year written in the value that is not the budget year. A period value
+    ("2023.07-2024.01") is a time window, judged with the implementation period (S15)."""
+    if year is None or kind == "period":
         return None
     for match in _YEAR_IN_TEXT.finditer(norm(value)):
         found = int(match.group(1))
@@ -310,7 +314,7 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
     is_cost = level1 == "成本指标" or level2 in COST_LEVEL2
     hedge = hedge_word(value, shape.kind, vocab)
     year = getattr(form, "year", None)
-    other = other_year(value, year)
+    other = other_year(value, year, shape.kind)
 
     fact = ctx.base("indicator", index, form, ind.loc or ind.value_loc or ind.name_loc)
     fact.update(form_names(form, index))

@@ -19,7 +19,7 @@ from checker.facts.vocab import contains_any, form_names, join_examples, matches
 from checker.model import Location, Submission
 
 _EXAMPLE_LIMIT = 5
-_EMPTY_BRACKETS = re.compile(r"\(\)")
+_EMPTY_BRACKETS = re.compile(r"\(\)[年月日号时元万]")  # "( )月至( )月", "（ ）万元"
 _BLANK_DATE = re.compile(r"年月日")
 _SEAL_ONLY = re.compile(r"^[^:()]{0,12}:?\((盖章|签章|公章)\)[:]?$")
 _EXAMPLE_PREFIX = re.compile(r"(?<![比案惯条体实事举范])例:")
