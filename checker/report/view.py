@@ -62,8 +62,16 @@ def form_label(view: FormView, lang: str = "zh") -> str:
     return t("label.form_heading", lang, number=view.number, kind=view.kind_label)
 
 
+def _place(f: Finding) -> tuple:
+    """Document order of a finding's location (row 9 before row 10), unlocated last."""
+    loc = f.loc
+    if loc is None:
+        return (1,)
+    return (0, loc.sheet or "", loc.table or 0, loc.para or 0, loc.row or 0, loc.line or 0, loc.col or 0)
+
+
 def finding_key(f: Finding) -> tuple:
-    return (SEVERITY_ORDER.get(f.severity, 9), f.rule, f.location, f.message)
+    return (SEVERITY_ORDER.get(f.severity, 9), f.rule, _place(f), f.location, f.message)
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
