@@ -45,7 +45,7 @@ def test_sheets_rows_headers():
         assert ws.auto_filter.ref.startswith("A1:")
         assert ws.auto_filter.ref.endswith(str(ws.max_row))
     head = [c.value for c in summary[1]]
-    assert head[:5] == ["文件", "单位", "表数", "等级", "得分"]
+    assert head[:5] == ["文件", "单位", "读取的表", "等级", "得分"]
     assert head[9:12] == ["错误", "警告", "提示"]
     row = [c.value for c in summary[2]]
     assert row[:5] == ["submissions/六盘水市科协_2024.docx", "六盘水市科学技术协会",

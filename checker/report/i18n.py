@@ -39,7 +39,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     # column and field labels
     "col.file": ("文件", "File"),
     "col.unit": ("单位", "Unit"),
-    "col.forms": ("表数", "Forms"),
+    "col.forms": ("读取的表", "Forms read"),
     "col.form": ("表", "Form"),
     "col.number": ("序号", "No."),
     "col.kind": ("类型", "Kind"),
