@@ -191,7 +191,7 @@ def _summary(results: list[Result], lang: str) -> str:
                                           + [f"{grade_word(None, lang)} {s.grades['none']}"])],
     ]
     parts = ['<section class="summary">', f"<h3>{esc(t('section.summary', lang))}</h3>",
-             _table([t("section.summary", lang), ""], rows)]
+             _table([t("col.measure", lang), t("col.value", lang)], rows)]
     if len(results) > 1:
         index = {id(r): n for n, r in enumerate(results, 1)}
         rows = []

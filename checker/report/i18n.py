@@ -60,6 +60,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "col.max": ("满分", "Out of"),
     "col.count": ("数量", "Count"),
     "col.message": ("说明", "Message"),
+    "col.measure": ("统计项", "Measure"),
+    "col.value": ("数值", "Value"),
     # sections and headings
     "report.title": ("预算绩效目标表检查报告", "Budget performance target check report"),
     "section.forms": ("读取的表", "Forms read"),

@@ -116,7 +116,7 @@ def _summary(results: list[Result], lang: str) -> list[str]:
     grades = [f"{grade_word(g, lang)} {s.grades[g]}" for g in GRADE_ORDER] + \
         [f"{grade_word(None, lang)} {s.grades['none']}"]
     sep = "，" if lang != "en" else ", "
-    out += _table([t("section.summary", lang), ""], [
+    out += _table([t("col.measure", lang), t("col.value", lang)], [
         [t("label.files", lang), s.files],
         [t("label.checked", lang), s.checked],
         [t("label.unreadable", lang), s.errors],
