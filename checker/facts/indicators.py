@@ -75,7 +75,7 @@ class Shape:
 
 _FALLBACK = re.compile(
     r"^(?P<op>>=|<=|≥|≤|>|<|=|不低于|不少于|至少|不高于|不超过|至多|达到)?"
-    r"(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?!元))?(?P<unit>[^\d]{0,6}?)(?P<suffix>以上|以下|以内)?$"
+    r"(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?!元))?(?P<unit>%|[^\d%]{0,6}?)(?P<suffix>以上|以下|以内)?$"
 )
 _WORD_OPS = {"≥": ">=", "≤": "<=", "不低于": ">=", "不少于": ">=", "至少": ">=", "不高于": "<=",
              "不超过": "<=", "至多": "<=", "达到": "="}
@@ -176,9 +176,10 @@ def shape_of(value: str, target: Any, vocab: Vocab) -> Shape:
     if parsed is not None:
         op, explicit, number, unit = parsed
         kind = unit_kind(unit, vocab)
-        if kind != "measure" or not is_deadline(t, vocab):
+        prose = kind == "measure" and ("%" in unit or len(norm(unit)) > 5)
+        if kind != "measure" or not (prose or is_deadline(t, vocab)):
             return Shape(kind, op, explicit, number, unit)
-        # "12月底到位": a month read as a number with an odd unit is a deadline.
+        # "12月底到位" (a month read as a number) is a deadline; "10%以上的水平" is prose.
     if is_period(t):
         return Shape("period")
     if is_deadline(t, vocab):
