@@ -38,6 +38,7 @@ def shape(value: str, target: Target | None = None) -> ind.Shape:
     ("2023.07-2024.01", "period"), ("(1)月至(12)月", "period"),
     ("无", "placeholder"), ("/", "placeholder"), ("XX", "placeholder"), ("0", "placeholder"),
     ("达到预期目标", "graded"), ("优良", "graded"), ("是", "graded"), ("按时完成", "graded"),
+    ("全覆盖", "graded"), ("按计划完成", "graded"), ("零事故", "graded"),
     ("持续提升", "qualitative"), ("志愿者和志愿组织增加", "qualitative"), ("长期", "qualitative"),
     ("稳步提高", "qualitative"), ("效果明显", "qualitative"),
     ("力争到2025年全区公民具备基本科学素质比例达到10%以上", "qualitative"),

@@ -90,7 +90,7 @@ _DATE_ONLY = re.compile(rf"^{_DATE}$")
 _MALFORMED_DEADLINE = re.compile(r"\d底")  # "12底前完成": the 月 is missing
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]|$)")
 _GRADED_PATTERN = re.compile(
-    r"^(?:基本|全部|全面|按时|按期|如期|顺利|圆满)?(?:完成|达到|达标|实现|合格|符合)"
+    r"^(?:基本|全部|全面|按时|按期|按计划|如期|顺利|圆满)?(?:完成|达到|达标|实现|合格|符合)"
     r"(?:预期|目标|预期目标|要求|标准|规定|任务|计划)?$"
 )
 _CN_NUMERAL_START = re.compile(r"^(?:两|二|三|四|五|六|七|八|九|十)[十百千]*(?:次|场|期|批|届|轮|场次|个)(?!性)")
