@@ -61,18 +61,13 @@ def check_submission(path: str, submission: Submission, options: CheckOptions) -
             from checker.engine import evaluate
 
             findings = evaluate(submission, options.config, options.lang)
-        except ImportError:
-            findings = []
-        except Exception as exc:
+        except Exception as exc:  # includes a broken import: never "no findings" by accident
             log.debug("internal error checking %s", path, exc_info=True)
             return Result(path=path, status="error", error=_internal(exc, options.lang), submission=submission)
     result = Result(path=path, status="checked", submission=submission, findings=findings)
-    try:
-        from checker.grading import grade
+    from checker.grading import grade
 
-        grade(result, options.config)
-    except ImportError:
-        pass
+    grade(result, options.config)
     return result
 
 
