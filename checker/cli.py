@@ -154,6 +154,12 @@ def _load_config(paths, config_file, select, ignore, rules_dir, lang):
         config.ignore = [s for item in ignore for s in item.split(",") if s]
     if rules_dir:
         config.rule_dirs = list(config.rule_dirs) + list(rules_dir)
+    from checker.grading import GradingConfigError, resolve_grading
+
+    try:
+        resolve_grading(config.grading)  # a bad [grading] is a usage error, not a crash per file
+    except GradingConfigError as exc:
+        raise usage_error(str(exc), str(exc), lang) from exc
     return config
 
 
@@ -181,14 +187,9 @@ def _emit(results, fmt: str, output: Optional[Path], lang: str, timings: bool, s
         for note in skipped:
             Console(stderr=True).print(note)
         return
-    if fmt == "json":
-        from checker.report.json_report import to_json
+    from checker.report import ReportOptions, render
 
-        payload: str | bytes = to_json(results, lang, timings=timings)
-    else:
-        from checker.report import render
-
-        payload = render(results, fmt, lang)
+    payload: str | bytes = render(results, fmt, lang, ReportOptions(timings=timings))
     if output is not None:
         if isinstance(payload, bytes):
             output.write_bytes(payload)

@@ -67,7 +67,7 @@ def check_submission(path: str, submission: Submission, options: CheckOptions) -
     result = Result(path=path, status="checked", submission=submission, findings=findings)
     from checker.grading import grade
 
-    grade(result, options.config)
+    grade(result, options.config, options.lang)
     return result
 
 
