@@ -11,6 +11,8 @@ grid position, and the other positions of the span are empty cells.
 
 from __future__ import annotations
 
+from checker.ooxml import W as _W, blocks as _blocks, children as _children
+
 import datetime as dt
 import io
 import re
@@ -260,7 +262,6 @@ def _check_rows(doc: Document, limits: Limits) -> None:
 
 # ---------------------------------------------------------------------------- docx
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # Subtrees whose text is not paragraph text: properties, deletions, text boxes and
 # drawings (their own paragraphs), the fallback copy of alternate content, ruby guides.
@@ -289,28 +290,6 @@ def _para_text(p) -> str:
 
     walk(p)
     return "".join(parts)
-
-
-def _blocks(container):
-    """Paragraphs and tables of a body or cell in order, unwrapping content controls."""
-    for child in container:
-        if child.tag in (_W + "p", _W + "tbl"):
-            yield child
-        elif child.tag in (_W + "sdt", _W + "customXml", _W + "ins", _W + "moveTo"):
-            content = child.find(_W + "sdtContent") if child.tag == _W + "sdt" else child
-            if content is not None:
-                yield from _blocks(content)
-
-
-def _children(el, tag: str):
-    """Direct `tag` children, looking through content controls and custom XML."""
-    for child in el:
-        if child.tag == tag:
-            yield child
-        elif child.tag in (_W + "sdt", _W + "customXml"):
-            content = child.find(_W + "sdtContent") if child.tag == _W + "sdt" else child
-            if content is not None:
-                yield from _children(content, tag)
 
 
 def _int_val(el, path: str, default: int) -> int:

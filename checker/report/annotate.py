@@ -12,6 +12,8 @@ a comment carrying rule, problem and fix. The original is never touched.
 
 from __future__ import annotations
 
+from checker.ooxml import W as _W, blocks as _blocks, children as _children
+
 import copy
 import logging
 import os
@@ -193,35 +195,12 @@ def _free_sheet_name(existing: list[str], base: str) -> str:
 # ---------------------------------------------------------------- docx
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_WRAPPERS = (_W + "sdt", _W + "customXml", _W + "ins", _W + "moveTo")
 # Text in these subtrees is not the paragraph's own (deleted, text boxes, field codes …).
 _NOT_TEXT = {_W + "del", _W + "moveFrom", _W + "drawing", _W + "pict", _W + "object", _W + "txbxContent",
              _W + "rt", _W + "instrText", _W + "delText"}
 
-# The numbering below must match checker/readers/office.py, which gives findings their
-# Location (tests/test_report_annotate.py checks the two agree).
-
-
-def _blocks(container):
-    """Paragraphs and tables of a body or cell in order, looking through content controls."""
-    for child in container:
-        if child.tag in (_W + "p", _W + "tbl"):
-            yield child
-        elif child.tag in _WRAPPERS:
-            content = child.find(_W + "sdtContent") if child.tag == _W + "sdt" else child
-            if content is not None:
-                yield from _blocks(content)
-
-
-def _children(el, tag: str):
-    for child in el:
-        if child.tag == tag:
-            yield child
-        elif child.tag in (_W + "sdt", _W + "customXml"):
-            content = child.find(_W + "sdtContent") if child.tag == _W + "sdt" else child
-            if content is not None:
-                yield from _children(content, tag)
+# Tables are walked with checker.ooxml, as the reader walks them, so a finding's Location
+# (table/row/col) names the same cell here.
 
 
 def _has_text(p) -> bool:
