@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from checker.model import Result
@@ -74,6 +75,12 @@ def discover(paths: list[str], opts: BatchOptions) -> tuple[list[str], list[str]
     return ordered, notes
 
 
+def iter_results(files: list[str], options: CheckOptions, opts: BatchOptions) -> Iterator[Result]:
+    """One result per file, in the order of `files`."""
+    for path in files:
+        yield check_file(path, options)
+
+
 def run_batch(paths: list[str], options: CheckOptions, opts: BatchOptions) -> tuple[list[Result], list[str]]:
     files, notes = discover(paths, opts)
-    return [check_file(path, options) for path in files], notes
+    return list(iter_results(files, options, opts)), notes

@@ -71,14 +71,24 @@ def main_callback(
     """jixiao — 预算绩效目标表合规检查器."""
 
 
-def exit_code(results, fail_on: str) -> int:
-    if any(r.status == "error" for r in results):
-        return 1
-    if fail_on == "never":
-        return 0
-    floor = SEVERITY_RANK[fail_on]
-    hit = any(SEVERITY_RANK[f.severity] >= floor for r in results for f in r.findings)
-    return 1 if hit else 0
+class Outcome:
+    """What the exit code needs from a batch, kept as results stream past."""
+
+    def __init__(self) -> None:
+        self.unreadable = False
+        self.worst = -1  # highest severity rank seen
+
+    def add(self, result) -> None:
+        self.unreadable = self.unreadable or result.status == "error"
+        for f in result.findings:
+            self.worst = max(self.worst, SEVERITY_RANK[f.severity])
+
+    def exit_code(self, fail_on: str) -> int:
+        if self.unreadable:
+            return 1
+        if fail_on == "never":
+            return 0
+        return 1 if self.worst >= SEVERITY_RANK[fail_on] else 0
 
 
 @app.command()
@@ -103,10 +113,13 @@ def check(
     timings: bool = typer.Option(False, "--timings", help="JSON 中包含耗时 / include timings in JSON"),
 ) -> None:
     """检查绩效目标表，输出问题清单与等级 / check tables and report findings and grades."""
-    from checker.batch import BatchOptions, MissingPathError, run_batch
+    from checker.batch import BatchOptions, MissingPathError, discover, iter_results
     from checker.pipeline import CheckOptions
+    from checker.report import ReportOptions, open_report
 
     lang_s = lang.value
+    if fmt == CheckFormat.xlsx and output is None:
+        raise usage_error("xlsx 报告需要 --output 文件。", "The xlsx report needs --output FILE.", lang_s)
     config = _load_config(paths, config_file, select, ignore, rules_dir, lang_s)
     batch_opts = BatchOptions(
         recursive=recursive,
@@ -118,21 +131,31 @@ def check(
     options = CheckOptions(lang=lang_s, config=config)
     _validate_rules(config, lang_s)
     try:
-        results, skipped = run_batch([str(p) for p in paths], options, batch_opts)
+        files, skipped = discover([str(p) for p in paths], batch_opts)
     except MissingPathError as exc:
         raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
-    if not results and not skipped:
+    if not files and not skipped:
         raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
+    for note in skipped:
+        Console(stderr=True).print(note, highlight=False)
+    mark = None
     if baseline is not None:
-        from checker.baseline import apply_baseline
+        from checker.baseline import load_baseline
 
-        apply_baseline(results, baseline, only_new=only_new)
-    _emit(results, fmt.value, output, lang_s, timings, skipped)
-    if annotate is not None:
-        from checker.report.annotate import annotate_all
+        mark = load_baseline(baseline, only_new=only_new)
+    reporter = open_report(fmt.value, lang_s, ReportOptions(timings=timings, skipped=skipped), output)
+    outcome = Outcome()
+    for result in iter_results(files, options, batch_opts):
+        if mark is not None:
+            mark(result)
+        reporter.add(result)
+        if annotate is not None:
+            from checker.report.annotate import annotate_all
 
-        annotate_all(results, annotate, lang_s)
-    raise typer.Exit(code=exit_code(results, fail_on.value))
+            annotate_all([result], annotate, lang_s)
+        outcome.add(result)
+    reporter.close()
+    raise typer.Exit(code=outcome.exit_code(fail_on.value))
 
 
 def _load_config(paths, config_file, select, ignore, rules_dir, lang):
@@ -173,32 +196,6 @@ def _validate_rules(config, lang: str) -> None:
         load_rulebook(config)
     except RuleFileError as exc:
         raise usage_error(str(exc), str(exc), lang) from exc
-
-
-def _emit(results, fmt: str, output: Optional[Path], lang: str, timings: bool, skipped) -> None:
-    if fmt == "table":
-        from checker.report.terminal import render_terminal
-
-        if output is not None:
-            with output.open("w", encoding="utf-8") as fh:
-                render_terminal(results, Console(file=fh, width=120, no_color=True), lang)
-        else:
-            render_terminal(results, Console(), lang)
-        for note in skipped:
-            Console(stderr=True).print(note)
-        return
-    from checker.report import ReportOptions, render
-
-    payload: str | bytes = render(results, fmt, lang, ReportOptions(timings=timings))
-    if output is not None:
-        if isinstance(payload, bytes):
-            output.write_bytes(payload)
-        else:
-            output.write_text(payload, encoding="utf-8")
-    elif isinstance(payload, bytes):
-        raise usage_error("xlsx 报告需要 --output 文件。", "The xlsx report needs --output FILE.", lang)
-    else:
-        sys.stdout.write(payload)
 
 
 @app.command()

@@ -255,6 +255,7 @@ class Finding(BaseModel):
     location: str = ""
     loc: Location | None = None
     figures: dict[str, str] = Field(default_factory=dict)
+    baseline: Literal["new", "open"] | None = None  # against --baseline: new, or still open
 
 
 class Deduction(BaseModel):
@@ -283,6 +284,7 @@ class Result(BaseModel):
     deductions: list[Deduction] = Field(default_factory=list)
     grade_reason: str | None = None  # why there is no grade, or why it was capped
     timings: dict[str, float] | None = None  # seconds per stage (only shown with --timings)
+    fixed: list[Finding] = Field(default_factory=list)  # in the --baseline run, gone from this one
 
 
 def form_total(form: BaseModel) -> Money | None:
