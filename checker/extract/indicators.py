@@ -111,6 +111,12 @@ class IndicatorParser:
 
     # -- levels ------------------------------------------------------------------------
     def _set_l1(self, canon: str, tok: Tok) -> None:
+        if self.l2 is not None and LEVEL2_PARENT.get(self.l2) == canon and self.l1 in (None, canon):
+            # The 一级 of the running 二级 block, restated (a page break) or placed mid-span by a
+            # vertical merge: the block goes on.
+            self._flush_pending()
+            self.l1, self.l1_raw = canon, tok.text
+            return
         self._close_l2()
         self.l1, self.l1_raw = canon, tok.text
         self.l2 = self.l2_raw = None
