@@ -177,20 +177,10 @@ def test_forms_and_years(name, ext):
     assert {f.year for f in sub.forms} == {year}
 
 
-# Known extractor discrepancies on these files (see the readers' report); strict, so the
-# marks must go once the extractor is fixed.
-_CONTACTS_AS_INDICATORS = pytest.mark.xfail(
-    strict=True,
-    reason="extractor: paragraphs after the indicator table (填报人：…/联系电话：…/项目负责人：…) "
-    "are taken as 满意度指标 indicator rows",
-)
-
-
 def _indicator_cases():
     for variant in VARIANTS:
         for ext in FORMATS:
-            marks = [_CONTACTS_AS_INDICATORS] if variant.name == "national_88_2024" else []
-            yield pytest.param(variant.name, ext, marks=marks, id=f"{variant.name}{ext}")
+            yield pytest.param(variant.name, ext, id=f"{variant.name}{ext}")
 
 
 @pytest.mark.parametrize(("name", "ext"), list(_indicator_cases()))

@@ -72,7 +72,11 @@ def is_labelish(text: str) -> bool:
 
 def _starts_block_end(row: list[Tok]) -> bool:
     first = norm_label(row[0].text)
-    return any(first.startswith(word.rstrip(":")) for word in BLOCK_END) or is_cost_header(row)
+    if any(first.startswith(word.rstrip(":")) for word in BLOCK_END) or is_cost_header(row):
+        return True
+    # A contact line after the table ("填报人：刘洋", "联系电话：0736-…") is not an indicator.
+    label = match_label(row[0].text, prefix=False)
+    return label is not None and label[1] == "contact"
 
 
 def is_cost_header(row: list[Tok]) -> bool:
