@@ -196,14 +196,7 @@ def test_merged_levels_are_attributed_to_every_row_they_span(name, ext):
         assert got == expected
 
 
-_COST_CONTENT_NOT_CARRIED = pytest.mark.xfail(
-    strict=True,
-    reason="extractor: a vertically merged 支出内容 (比赛组织 over two rows) is not carried to the "
-    "second row; that row's content becomes its 支出明细 (场地租赁)",
-)
-
-
-@pytest.mark.parametrize("ext", [pytest.param(e, marks=_COST_CONTENT_NOT_CARRIED) for e in FORMATS])
+@pytest.mark.parametrize("ext", FORMATS)
 def test_merged_cost_content_is_attributed_to_every_row(ext):
     sub = _extract(GENERATED / f"project_costs_2024{ext}")
     lines = [(c.content, c.item, str(c.amount.amount)) for c in sub.forms[0].cost_lines]

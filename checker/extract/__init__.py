@@ -99,6 +99,7 @@ class _FormReader:
         self.block: str | None = None
         self.pending: tuple | None = None
         self.ind: IndicatorParser | None = None
+        self.cost_item_col: int | None = None  # the 支出明细 column of the cost block's header
 
     def read(self, rows: list[list[Tok]]) -> None:
         for row in rows:
@@ -149,6 +150,7 @@ class _FormReader:
             return
         if is_cost_header(row):
             self.state = "cost"
+            self.cost_item_col = next((t.loc.col for t in row if norm_label(t.text) == "支出明细" and t.loc), None)
             return
         if self.b.kind == "special_fund_summary" and is_summary_header(row):
             self.state = "summary"
@@ -250,7 +252,7 @@ class _FormReader:
                 parsed = parse_money(amount.text)
                 self.b.cost_total = (parsed[0], parsed[1], amount.text, amount.loc)
             return False
-        if _starts_block_end(row) or match_label(row[0].text) and match_label(row[0].text)[1] == "contact":
+        if _starts_block_end(row):
             return False
         idx = next((i for i, t in enumerate(row) if _AMOUNT_ONLY.match(half_width(t.text))), None)
         if idx is None:
@@ -258,6 +260,9 @@ class _FormReader:
                                               loc=row[0].loc))
             return True
         before, after = row[:idx], row[idx + 1:]
+        if len(before) == 1 and self._in_item_column(before[0]) and self.b.cost_lines:
+            # A vertically merged 支出内容 shows only on its first row: carry it down.
+            before = [Tok(self.b.cost_lines[-1].content, before[0].loc, before[0].row), before[0]]
         parsed = parse_money(row[idx].text)
         amount = Money(amount=parsed[0], unit=parsed[1] or self.b.declared_unit or "万元", raw=row[idx].text,
                        loc=row[idx].loc)
@@ -267,6 +272,9 @@ class _FormReader:
             amount=amount, calculation="\n".join(t.text for t in after), loc=row[0].loc,
         ))
         return True
+
+    def _in_item_column(self, tok: Tok) -> bool:
+        return self.cost_item_col is not None and tok.loc is not None and tok.loc.col == self.cost_item_col
 
     # -- 汇总表 --------------------------------------------------------------------------------
     def _summary_row(self, row: list[Tok]) -> None:
