@@ -220,3 +220,18 @@ def test_seed_figures(ext):
     dept = seed004.forms[0]
     assert (str(dept.total.amount), str(dept.basic.amount), str(dept.project.amount)) == ("55.62", "52.62", "3")
     assert dept.unit_name.value == "株洲市石峰区科学技术协会"
+
+
+@pytest.mark.parametrize("ext", FORMATS)
+def test_national_88_task_table_and_goal_under_its_label(ext):
+    """88号 department: the 年度主要任务 table's 金额合计 row gives 总额/财政拨款/其他资金 by column;
+    88号 project: the 年度目标 text sits on the row below its label."""
+    dept, project = _extract(GENERATED / f"national_88_2024{ext}").forms
+    amounts = (str(dept.total.amount), str(dept.general_budget.amount), str(dept.other_funds.amount))
+    assert amounts == ("2145.75", "1945.75", "200.00")
+    assert dept.has_income_breakdown
+    assert [p.content.split("：")[0] for p in dept.plans] == ["高标准农田建设", "农产品质量安全监管", "机关运转"]
+    assert dept.goal.value.startswith("完成新建高标准农田2万亩")
+    assert project.goal.value.startswith("目标1：新建高标准农田2万亩")
+    assert (dept.contacts.filler.value, dept.contacts.phone.value) == ("刘洋", "0736-7220101")
+    assert (project.contacts.project_leader.value, project.contacts.phone.value) == ("陈刚", "0736-7220188")

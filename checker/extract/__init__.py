@@ -16,8 +16,8 @@ from checker.extract.indicators import IndicatorParser, is_header_row, level1_of
 from checker.extract.normalize import half_width, key
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
-    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PROJECT_VARIANTS, SECTION_LABELS,
-    TITLE_PATTERNS, UNIT_SUFFIX,
+    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS,
+    TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
 
@@ -100,6 +100,8 @@ class _FormReader:
         self.pending: tuple | None = None
         self.ind: IndicatorParser | None = None
         self.cost_item_col: int | None = None  # the 支出明细 column of the cost block's header
+        self.task_cols: dict[int, str] = {}  # column -> money field of a 年度主要任务 table
+        self.goals_below: dict[int, str] = {}  # column -> goal field whose text is on the next row
 
     def read(self, rows: list[list[Tok]]) -> None:
         for row in rows:
@@ -159,6 +161,17 @@ class _FormReader:
 
     # -- header fields ---------------------------------------------------------------------
     def _field_row(self, row: list[Tok]) -> None:
+        if self.block == "plans" and self._task_table_row(row):
+            return
+        goals_below, self.goals_below = self.goals_below, {}
+        if goals_below and not any(is_labelish(t.text) for t in row):
+            for tok in row:  # "总体目标 | 实施期目标 | 年度目标" over a row of texts
+                field = goals_below.get(tok.loc.col if tok.loc else -1)
+                if field is None and len(set(goals_below.values())) == 1:
+                    field = next(iter(goals_below.values()))
+                if field:
+                    self._assign(field, "goal", tok.text, None, tok)
+            return
         if self.pending is not None:
             label_tok, field, vtype, unit = self.pending
             self.pending = None
@@ -207,6 +220,8 @@ class _FormReader:
                 self.pending = (tok, field, vtype, unit)
             elif vtype in ("text", "contact", "goal"):
                 self._assign(field, vtype, "", unit, tok)
+                if vtype == "goal" and tok.loc and tok.loc.col:
+                    self.goals_below[tok.loc.col] = field
             i += 1
         if not labelled and self.block == "plans":
             self._plan(row)
@@ -232,6 +247,30 @@ class _FormReader:
             self.b.measures.append(Text(value=value, loc=tok.loc))
         else:
             self.b.set_text(field, value, tok.loc)
+
+    def _task_table_row(self, row: list[Tok]) -> bool:
+        """A 年度主要任务 table with amount columns: its sub-header, task rows, and the 合计 row,
+        whose amounts are the form's 资金总额 / 财政拨款 / 其他资金."""
+        header = {t.loc.col if t.loc and t.loc.col else i: TASK_AMOUNT_COLUMNS[norm_label(t.text)]
+                  for i, t in enumerate(row) if norm_label(t.text) in TASK_AMOUNT_COLUMNS}
+        if len(header) >= 2 and len(header) == len(row):
+            self.task_cols = header
+            return True
+        if not self.task_cols:
+            return False
+        amounts = [t for t in row if _AMOUNT_ONLY.match(half_width(t.text))]
+        if not amounts:
+            return False
+        words = [t for t in row if t not in amounts]
+        if words and norm_label(words[0].text) in TOTAL_ROW_LABELS:
+            by_order = list(self.task_cols.values())
+            for j, tok in enumerate(amounts):
+                field = self.task_cols.get(tok.loc.col if tok.loc else -1) or (by_order[j] if j < len(by_order) else None)
+                if field:
+                    self._assign(field, "money", tok.text, None, tok)
+        elif words:
+            self.b.plans.append(PlanItem(content="：".join(t.text for t in words), loc=words[0].loc))
+        return True
 
     def _plan(self, toks: list[Tok]) -> None:
         texts = [t.text for t in toks]
