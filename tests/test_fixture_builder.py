@@ -235,3 +235,29 @@ def test_national_88_task_table_and_goal_under_its_label(ext):
     assert project.goal.value.startswith("目标1：新建高标准农田2万亩")
     assert (dept.contacts.filler.value, dept.contacts.phone.value) == ("刘洋", "0736-7220101")
     assert (project.contacts.project_leader.value, project.contacts.phone.value) == ("陈刚", "0736-7220188")
+
+
+def _findings(path: Path) -> list[tuple]:
+    from checker.pipeline import check_file
+
+    result = check_file(str(path))
+    assert result.status == "checked", result.error
+    return sorted((f.rule, f.severity, f.form, f.message) for f in result.findings) + [("grade", result.grade)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "json"])
+def test_same_findings_whatever_the_format(name, fmt, tmp_path):
+    """The .txt, .docx, .xlsx and canonical .json (`jixiao parse X --format json`) of one variant give
+    the same findings and grade; only the locations differ (line vs table/row vs sheet!A1)."""
+    expected = _findings(GENERATED / f"{name}.txt")
+    if fmt == "json":
+        from checker.pipeline import load_submission
+
+        path = tmp_path / f"{name}.json"
+        path.write_text(load_submission(str(GENERATED / f"{name}.xlsx")).model_dump_json(exclude_none=True),
+                        encoding="utf-8")
+    else:
+        path = GENERATED / f"{name}.{fmt}"
+    assert _findings(path) == expected
+    assert len(expected) > 1  # every variant has findings to compare
