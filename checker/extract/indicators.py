@@ -83,6 +83,7 @@ class IndicatorParser:
         self.level2_col: int | None = None
         self.has_explanation = False
         self.has_standard = False
+        self.col_roles: dict[int, str] = {}  # header column -> role, to place rows with empty cells
         if header:
             self._read_header(header)
 
@@ -106,6 +107,10 @@ class IndicatorParser:
                 roles.append("ignore")  # 实际完成值 / 分值 / 得分 … of self-evaluation tables
         if "name" in roles and "value" in roles:
             self.roles = roles
+            data_header = header[len(header) - len(roles):]
+            cols = [t.loc.col if t.loc else None for t in data_header]
+            if None not in cols and len(set(cols)) == len(cols):
+                self.col_roles = dict(zip(cols, roles))
         if not self.has_explanation:
             self.roles = [r if r != "explanation" else "ignore" for r in self.roles]
 
@@ -198,12 +203,23 @@ class IndicatorParser:
             tok, self._pending = self._pending, None
             self._emit(tok, None, [])
 
+    def _by_column(self, data: list[Tok]) -> list[str] | None:
+        """Roles by the header's columns, when the row lines up with it (its first cell under 三级):
+        an empty 指标值 cell then leaves the explanation in its own column."""
+        if not self.col_roles or any(t.loc is None for t in data):
+            return None
+        roles = [self.col_roles.get(t.loc.col) for t in data]
+        if roles[0] != "name" or None in roles or len(set(roles)) != len(roles):
+            return None
+        return roles
+
     def _emit_row(self, data: list[Tok]) -> None:
         fields: dict[str, Tok] = {}
-        for role, tok in zip(self.roles, data):
+        roles = self._by_column(data)
+        for role, tok in zip(roles or self.roles, data):
             if role != "ignore" and role not in fields:
                 fields[role] = tok
-        extra = [t for t in data[len(self.roles):]]
+        extra = [] if roles else [t for t in data[len(self.roles):]]
         unread = [t.text for t in extra if re.search(r"[\u4e00-\u9fff]", t.text)]
         if unread and data:
             where = data[0].loc.describe() if data[0].loc else ""

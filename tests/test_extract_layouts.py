@@ -1,0 +1,57 @@
+"""Extractor behaviour on layout variants taken from real tables (text in -> model out)."""
+
+from __future__ import annotations
+
+from checker.extract import extract
+from checker.readers import read_document
+
+
+def _read(tmp_path, text: str, name: str = "t.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(read_document(str(path)))
+
+
+PROJECT_HEAD = (
+    "项目支出绩效目标表\n（2024年度）\n"
+    "项目名称\t科普基金\n预算资金（万元）\t12\n实施期\t2024年1月至12月\n年度目标\t办好科普活动\n"
+)
+
+
+def test_empty_value_cell_keeps_the_explanation_in_its_column(tmp_path):
+    text = PROJECT_HEAD + (
+        "一级指标\t二级指标\t三级指标\t指标值\t指标解释\n"
+        "产出指标\t数量指标\t科普讲座场次\t≥10场\t全年举办讲座不少于10场\n"
+        "\t\t科普展板数量\t\t按活动需要制作展板\n"
+        "效益指标\t社会效益指标\t公众科学素质\t逐步提高\t抽样调查\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    rows = [(i.name, i.value, i.explanation) for i in form.indicators]
+    assert rows[1] == ("科普展板数量", "", "按活动需要制作展板")
+    assert rows[0] == ("科普讲座场次", "≥10场", "全年举办讲座不少于10场")
+
+
+def test_restated_level1_keeps_the_running_level2(tmp_path):
+    """A page break repeats the merged 一级 label: the rows below still belong to 数量指标."""
+    text = PROJECT_HEAD + (
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t科普讲座场次\t≥10场\n"
+        "产出指标\t\t科普展板数量\t≥20块\n"
+        "\t质量指标\t讲座满意率\t≥90%\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
+        ("产出指标", "数量指标", "科普讲座场次"),
+        ("产出指标", "数量指标", "科普展板数量"),
+        ("产出指标", "质量指标", "讲座满意率"),
+    ]
+
+
+def test_new_level1_ends_the_level2_block(tmp_path):
+    text = PROJECT_HEAD + (
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t科普讲座场次\t≥10场\n"
+        "满意度指标\t\t参与群众满意度\t≥90%\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert [(i.level1, i.level2) for i in form.indicators] == [("产出指标", "数量指标"), ("满意度指标", None)]
