@@ -55,3 +55,12 @@ def test_new_level1_ends_the_level2_block(tmp_path):
     )
     form = _read(tmp_path, text).forms[0]
     assert [(i.level1, i.level2) for i in form.indicators] == [("产出指标", "数量指标"), ("满意度指标", None)]
+
+
+def test_unit_declaration_run_on_after_the_seal_field(tmp_path):
+    """Real-doc 08: "填报单位:(盖章) 单位:万元" in one cell is a blank seal field plus the amount unit."""
+    text = "项目支出绩效目标表\n（2023年度）\n填报单位:(盖章) 单位:万元\n" + PROJECT_HEAD.split("\n", 2)[2]
+    form = _read(tmp_path, text).forms[0]
+    assert form.amount_unit == "万元"
+    assert form.contacts.seal_unit is not None and form.contacts.seal_unit.value == ""
+    assert (str(form.total.amount), form.total.unit) == ("12", "万元")

@@ -52,7 +52,9 @@ _LEVEL_WORDS = level_words()
 # Peeling a level off the front of a cell only for full headings ("成本控制" is a name, not 成本).
 _PEEL_WORDS = [w for w in _LEVEL_WORDS if w.endswith("指标")]
 _FIELD_WORDS = sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
-_INLINE_RE = re.compile("(" + "|".join(map(re.escape, sorted(INLINE_SPLIT_LABELS, key=len, reverse=True))) + r")\s*[:：]")
+# A label with its colon, or a unit declaration run on after another field ("填报单位:(盖章) 单位:万元").
+_INLINE_RE = re.compile("(" + "|".join(map(re.escape, sorted(INLINE_SPLIT_LABELS, key=len, reverse=True)))
+                        + r")\s*[:：]|单位\s*[:：]\s*(?:万元|元)")
 
 
 def split_inline_labels(text: str) -> list[str]:
