@@ -64,3 +64,19 @@ def test_unit_declaration_run_on_after_the_seal_field(tmp_path):
     assert form.amount_unit == "万元"
     assert form.contacts.seal_unit is not None and form.contacts.seal_unit.value == ""
     assert (str(form.total.amount), form.total.unit) == ("12", "万元")
+
+
+def test_a_name_that_reads_like_a_heading_stays_a_name(tmp_path):
+    """"服务对象满意度" in the 三级 column under 服务对象满意度指标 is the indicator, not a second heading."""
+    text = PROJECT_HEAD + (
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标\t数量指标\t科普讲座场次\t≥10场\n"
+        "满意度指标\t服务对象满意度指标\t服务对象满意度\t≥90%\n"
+        "\t\t社会公众满意度\t≥85%\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    rows = [(i.level1, i.level2, i.name, i.value) for i in form.indicators]
+    assert rows[1:] == [
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%"),
+        ("满意度指标", "服务对象满意度指标", "社会公众满意度", "≥85%"),
+    ]

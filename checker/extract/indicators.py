@@ -157,13 +157,13 @@ class IndicatorParser:
     # -- rows --------------------------------------------------------------------------
     def feed(self, row: list[Tok]) -> None:
         data: list[Tok] = []
-        seen_l1 = False
+        seen_l1 = seen_l2 = False
         for tok in row:
             k = norm_label(tok.text)
             if not data and (k in INDICATOR_NOISE or k in HEADER_WORDS):
                 continue
-            if not data:
-                l1, l2 = level1_of(tok.text), level2_of(tok.text)
+            if not data and not self._in_name_column(tok):
+                l1, l2 = level1_of(tok.text), (None if seen_l2 else level2_of(tok.text))
                 if l1 == "成本指标" and l2 == "成本指标":
                     if self._is_cost_level1(tok, seen_l1):
                         self._set_l1(l1, tok)
@@ -177,6 +177,7 @@ class IndicatorParser:
                     continue
                 if l2:
                     self._set_l2(l2, tok)
+                    seen_l2 = True
                     continue
             data.append(tok)
         if len(data) >= 2:
@@ -184,6 +185,10 @@ class IndicatorParser:
             self._emit_row(data)
         elif len(data) == 1:
             self._single(data[0])
+
+    def _in_name_column(self, tok: Tok) -> bool:
+        """A 三级 named like a heading ("服务对象满意度" under 服务对象满意度指标) is a name."""
+        return bool(self.col_roles) and tok.loc is not None and self.col_roles.get(tok.loc.col) == "name"
 
     def _single(self, tok: Tok) -> None:
         if self._pending is not None and _value_like(tok.text):
