@@ -14,7 +14,7 @@ from checker.extract.cells import Tok, norm_label
 from checker.extract.values import parse_target
 from checker.extract.vocabulary import (
     HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
-    INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT,
+    INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT, TRAILING_TREND_VALUE,
 )
 from checker.model import Indicator
 
@@ -61,6 +61,14 @@ def split_trailing_value(text: str) -> tuple[str, str] | None:
     if target.qualitative or target.number is None:
         return None
     return m.group("name"), m.group("value")
+
+
+def split_trailing_trend(text: str) -> tuple[str, str] | None:
+    """"义务教育优质均衡发展情况稳步提高" -> ("义务教育优质均衡发展情况", "稳步提高")."""
+    m = TRAILING_TREND_VALUE.search(text)
+    if not m or not re.search(r"[\u4e00-\u9fff]{2}", text[: m.start()]):
+        return None
+    return text[: m.start()], m.group("value")
 
 
 def _value_like(text: str) -> bool:
@@ -196,7 +204,7 @@ class IndicatorParser:
             self._emit(name, tok, [])
             return
         self._flush_pending()
-        split = split_trailing_value(tok.text)
+        split = split_trailing_value(tok.text) or split_trailing_trend(tok.text)
         if split:
             name, value = split
             self._emit(Tok(name, tok.loc, tok.row), Tok(value, tok.loc, tok.row), [])

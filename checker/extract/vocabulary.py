@@ -142,3 +142,10 @@ INLINE_SPLIT_LABELS = ["填表人", "经办人", "联系电话", "填报日期",
 GRADED_WORDS = ["好", "较好", "一般", "较差", "差", "优", "优秀", "良", "良好", "中", "合格", "不合格",
                 "达到预期目标", "部分达到预期目标", "未达到预期目标", "达到预期", "部分达到", "未达到", "达到",
                 "是", "否", "完成", "未完成", "达标", "未达标", "及时", "合规", "规范", "优良"]
+
+# A qualitative target run on after its name in published copies ("…发展情况稳步提高"): a trend
+# word with its modifier. Without a modifier ("消耗下降率") the words are part of a name.
+TRAILING_TREND_VALUE = re.compile(
+    r"(?P<value>(?:稳步|持续|明显|有所|逐步|进一步|显著|不断|大幅|较大|稳定)"
+    r"(?:提高|提升|改善|增强|增加|增长|下降|减少|降低|优化|好转|扩大))$"
+)
