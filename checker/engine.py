@@ -13,12 +13,13 @@ from __future__ import annotations
 import itertools
 import string
 import threading
+import time
 from typing import Any, Iterable, Mapping
 
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from checker.config import Config
-from checker.facts import END_KIND, FactContext, build_facts
+from checker.facts import END_KIND, FactContext, build_facts, name_key
 from checker.model import Finding, Location, Submission
 from checker.rulebook import Rule, Rulebook, RuleFileError, load_rulebook
 
@@ -143,14 +144,24 @@ def session_exists(ruleset: str, sid: str) -> bool:
     return True
 
 
-def evaluate(submission: Submission, config: Config | None = None, lang: str = "zh") -> list[Finding]:
-    """Every finding of the active rules for one submission, sorted deterministically."""
+def evaluate(submission: Submission, config: Config | None = None, lang: str = "zh",
+             timings: dict[str, float] | None = None) -> list[Finding]:
+    """Every finding of the active rules for one submission, sorted deterministically.
+    `timings`, when given, receives seconds spent building facts ("facts") and in the rule
+    engine, rulebook lookup and rendering included ("engine")."""
+    start = time.perf_counter()
     config = config or Config()
     book = load_rulebook(config)
     ctx = FactContext({r.id: r.params for r in book.every}, book.vocab)
+    facts_start = time.perf_counter()
     facts = build_facts(submission, ctx.params, ctx)
+    facts_end = time.perf_counter()
     matches = run_session(book, facts)
-    return render(book, matches, ctx, lang)
+    findings = render(book, matches, ctx, lang)
+    if timings is not None:
+        timings["facts"] = facts_end - facts_start
+        timings["engine"] = (facts_start - start) + (time.perf_counter() - facts_end)
+    return findings
 
 
 def run_session(book: Rulebook, facts: Iterable[dict]) -> list[tuple[str, dict]]:
@@ -269,10 +280,24 @@ def render(book: Rulebook, matches: list[tuple[str, dict]], ctx: FactContext, la
             location=location.describe(lang) if location is not None else "",
             loc=location,
             figures={name: str(_FORMATTER.get_field(name, (), values)[0]) for name in variant.figures},
+            subject=subject_of(focus),
         )
         dedupe = (finding.rule, finding.form, finding.location, finding.message)
         findings.setdefault(dedupe, finding)
     return sorted(findings.values(), key=_order)
+
+
+# Content fields of a focus fact that say what a finding is about, in this order. Never row
+# numbers, amounts, indicator values or examples: a subject must survive re-ordered rows and
+# changed figures (checker.baseline builds finding fingerprints from it).
+SUBJECT_FIELDS = ("level1", "level2", "name", "name_a", "name_b", "quantity_name", "label_zh", "field",
+                  "source_zh", "item", "direction", "special_name", "left_zh", "right_zh", "category",
+                  "aspect", "scope")
+
+
+def subject_of(fact: Mapping[str, Any]) -> str:
+    """The content subject of a fact: its non-empty SUBJECT_FIELDS as normalised key=value pairs."""
+    return ";".join(f"{k}={name_key(str(fact[k]))}" for k in SUBJECT_FIELDS if fact.get(k) not in ("", None))
 
 
 def _order(f: Finding) -> tuple:

@@ -256,6 +256,11 @@ class Finding(BaseModel):
     loc: Location | None = None
     figures: dict[str, str] = Field(default_factory=dict)
     baseline: Literal["new", "open"] | None = None  # against --baseline: new, or still open
+    # What the finding is about, as content (indicator name, field label, cost item...), never a
+    # row number or an amount: the stable part of the fingerprint (set by the engine).
+    subject: str | None = None
+    # Stable identity across resubmissions: rule + form kind + subject + occurrence (checker.baseline).
+    fingerprint: str | None = None
 
 
 class Deduction(BaseModel):
@@ -272,6 +277,15 @@ class FileError(BaseModel):
     message: str
 
 
+class BaselineMark(BaseModel):
+    """How a result compares with the --baseline report."""
+
+    match: Literal["path", "name", "none"]  # the file was found in the baseline by path, by name, or not
+    new: int = 0  # findings not in the baseline (all of them when match is "none")
+    open: int = 0  # findings still there (counted even when --only-new hides them)
+    fixed: int = 0  # baseline findings gone from this run
+
+
 class Result(BaseModel):
     path: str
     status: Literal["checked", "error"]
@@ -285,6 +299,7 @@ class Result(BaseModel):
     grade_reason: str | None = None  # why there is no grade, or why it was capped
     timings: dict[str, float] | None = None  # seconds per stage (only shown with --timings)
     fixed: list[Finding] = Field(default_factory=list)  # in the --baseline run, gone from this one
+    baseline: BaselineMark | None = None  # set only when a --baseline was given
 
 
 def form_total(form: BaseModel) -> Money | None:
