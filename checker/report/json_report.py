@@ -35,18 +35,7 @@ def result_dict(result: Result, timings: bool = False) -> dict:
         "forms": forms,
         "grade": result.grade,
         "score": result.score,
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "dimension": f.dimension,
-                "message": f.message,
-                "fix": f.fix,
-                "form": f.form,
-                "location": f.location,
-            }
-            for f in result.findings
-        ],
+        "findings": [finding_dict(f) for f in result.findings],
     }
     if result.submission and result.submission.notes:
         out["notes"] = list(result.submission.notes)
@@ -58,18 +47,42 @@ def result_dict(result: Result, timings: bool = False) -> dict:
         out["grade_reason"] = result.grade_reason
     if timings and result.timings:
         out["timings"] = result.timings
+    if result.baseline is not None:  # only with --baseline
+        out["baseline"] = result.baseline.model_dump()
+        out["fixed"] = [finding_dict(f) for f in result.fixed]
+    return out
+
+
+def finding_dict(f) -> dict:
+    out = {
+        "rule": f.rule,
+        "severity": f.severity,
+        "dimension": f.dimension,
+        "message": f.message,
+        "fix": f.fix,
+        "form": f.form,
+        "location": f.location,
+    }
+    if f.fingerprint is not None:  # identity across resubmissions (checker.baseline)
+        out["fingerprint"] = f.fingerprint
+    if f.baseline is not None:  # only with --baseline: "new" or "open"
+        out["baseline"] = f.baseline
     return out
 
 
 def summary_dict(results: list[Result]) -> dict:
     severities = Counter(f.severity for r in results for f in r.findings)
-    return {
+    out = {
         "files": len(results),
         "checked": sum(1 for r in results if r.status == "checked"),
         "errors": sum(1 for r in results if r.status == "error"),
         "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
         "grades": dict(sorted(Counter(r.grade for r in results if r.grade).items())),
     }
+    marks = [r.baseline for r in results if r.baseline is not None]
+    if marks:  # only with --baseline
+        out["baseline"] = {k: sum(getattr(m, k) for m in marks) for k in ("new", "open", "fixed")}
+    return out
 
 
 def to_json(results: list[Result], lang: str = "zh", timings: bool = False) -> str:
