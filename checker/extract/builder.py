@@ -85,6 +85,8 @@ class FormBuilder:
         for field, text in self.text.items():
             if field in allowed and field not in CONTACT_FIELDS:
                 data[field] = text
+        # No 单位名称 label: the unit that fills the table is the sealing unit, else the 实施单位 (the
+        # budget unit that spends the money), and only then the 主管部门 above it.
         for fallback in (contacts.seal_unit, self.text.get("implementer"), self.text.get("department")):
             if "unit_name" not in data and fallback is not None and fallback.value:
                 data["unit_name"] = fallback
