@@ -121,7 +121,18 @@ def _to_config(path: Path, data: dict) -> Config:
             raise ConfigError(path, f"规则目录不存在：{directory}", f"rule directory not found: {directory}")
     config.grading = _table(path, data.get("grading", {}), "grading")
     config.limits = _table(path, data.get("limits", {}), "limits")
+    if "timeout" in config.limits:
+        timeout = config.limits["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
+            raise ConfigError(path, f"limits.timeout = {timeout!r}：应为每个文件的秒数（≥ 0，0 表示不限）",
+                              f"limits.timeout = {timeout!r} must be seconds per file (>= 0, 0 = no limit)")
     return config
+
+
+def timeout_seconds(config: Config, default: float) -> float:
+    """The per-file time limit from [limits] timeout (seconds; 0 = no limit), else `default`."""
+    value = config.limits.get("timeout")
+    return default if value is None else float(value)
 
 
 def _id_list(path: Path, data: dict, key: str) -> list[str]:
