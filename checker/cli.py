@@ -6,6 +6,7 @@ could not be read; 2 usage or configuration errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from enum import Enum
@@ -91,9 +92,14 @@ class Outcome:
         return 1 if self.worst >= SEVERITY_RANK[fail_on] else 0
 
 
+ONLY_NEW_HELP = ("只显示新增问题（需 --baseline）；等级和得分仍按全部问题计算，隐藏旧问题不会让等级变好 / "
+                 "show only new findings (needs --baseline); grade and score still count every finding, "
+                 "so hiding old problems never improves a grade")
+
+
 @app.command()
 def check(
-    paths: List[Path] = typer.Argument(..., help="要检查的文件或目录 / files or directories to check"),
+    paths: List[Path] = typer.Argument(..., help="要检查的文件、目录或通配符 / files, directories or globs to check"),
     fmt: CheckFormat = typer.Option(CheckFormat.table, "--format", "-f", help="报告格式 / report format"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="报告写入文件 / write the report to a file"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="报告语言 / report language"),
@@ -103,23 +109,43 @@ def check(
     config_file: Optional[Path] = typer.Option(None, "--config", help="配置文件 jixiao.toml / config file"),
     rules_dir: Optional[List[Path]] = typer.Option(None, "--rules", help="追加的规则目录 / extra rule directory"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="写出标注副本的目录 / write annotated copies here"),
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="并行进程数 / worker processes"),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", "-j",
+        help="并行进程数，默认每个 CPU 一个；1 = 在本进程中逐个检查 / worker processes (default: one per CPU; "
+             "1 = in this process)"),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout",
+        help="每个文件的时间上限（秒，默认 60，0 = 不限；也可在配置 [limits] timeout 中设置）/ seconds per file "
+             "(default 60, 0 = no limit; or [limits] timeout in the config)"),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="递归子目录 / recurse into directories"),
     include: Optional[List[str]] = typer.Option(None, "--include", help="只包含匹配的文件 / include glob"),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="排除匹配的文件 / exclude glob"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度 / no progress bar"),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="上次的 JSON 报告 / previous JSON report"),
-    only_new: bool = typer.Option(False, "--only-new", help="只显示新增问题 / only new findings"),
-    timings: bool = typer.Option(False, "--timings", help="JSON 中包含耗时 / include timings in JSON"),
+    baseline: Optional[Path] = typer.Option(
+        None, "--baseline",
+        help="上次的 JSON 报告（--format json）：标出新增、仍未修改和已修改的问题 / a previous JSON report: "
+             "mark findings new, still open or fixed"),
+    only_new: bool = typer.Option(False, "--only-new", help=ONLY_NEW_HELP),
+    timings: bool = typer.Option(False, "--timings", help="报告中包含各阶段耗时 / include per-stage timings"),
 ) -> None:
     """检查绩效目标表，输出问题清单与等级 / check tables and report findings and grades."""
-    from checker.batch import BatchOptions, MissingPathError, discover, iter_results
+    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results
+    from checker.config import timeout_seconds
     from checker.pipeline import CheckOptions
     from checker.report import ReportOptions, open_report
 
     lang_s = lang.value
     if fmt == CheckFormat.xlsx and output is None:
         raise usage_error("xlsx 报告需要 --output 文件。", "The xlsx report needs --output FILE.", lang_s)
+    if only_new and baseline is None:
+        raise usage_error("--only-new 需要同时给出 --baseline 上次的 JSON 报告。",
+                          "--only-new needs --baseline PREVIOUS.json.", lang_s)
+    if workers is not None and workers < 1:
+        raise usage_error(f"--workers 应为正整数（收到 {workers}）。",
+                          f"--workers must be a positive number (got {workers}).", lang_s)
+    if timeout is not None and timeout < 0:
+        raise usage_error(f"--timeout 应为秒数 ≥ 0（收到 {timeout:g}）。",
+                          f"--timeout must be seconds >= 0 (got {timeout:g}).", lang_s)
     config = _load_config(paths, config_file, select, ignore, rules_dir, lang_s)
     batch_opts = BatchOptions(
         recursive=recursive,
@@ -127,35 +153,79 @@ def check(
         exclude=exclude or [],
         workers=workers,
         quiet=quiet,
+        timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT),
+        lang=lang_s,
     )
     options = CheckOptions(lang=lang_s, config=config)
     _validate_rules(config, lang_s)
+    mark = None
+    if baseline is not None:  # validated now, before any file is checked
+        from checker.baseline import BaselineError, load_baseline
+
+        try:
+            mark = load_baseline(baseline, only_new=only_new)
+        except BaselineError as exc:
+            raise usage_error(exc.zh, exc.en, lang_s) from exc
     try:
         files, skipped = discover([str(p) for p in paths], batch_opts)
     except MissingPathError as exc:
         raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
     if not files and not skipped:
         raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
+    err = Console(stderr=True)
     for note in skipped:
-        Console(stderr=True).print(note, highlight=False)
-    mark = None
-    if baseline is not None:
-        from checker.baseline import load_baseline
-
-        mark = load_baseline(baseline, only_new=only_new)
+        err.print(note, highlight=False, markup=False)
     reporter = open_report(fmt.value, lang_s, ReportOptions(timings=timings, skipped=skipped), output)
     outcome = Outcome()
-    for result in iter_results(files, options, batch_opts):
-        if mark is not None:
-            mark(result)
-        reporter.add(result)
-        if annotate is not None:
-            from checker.report.annotate import annotate_all
+    # A bar on stderr when it is a terminal, unless the report itself streams to the same
+    # terminal (then each file's part is the progress, and the two would overwrite each other).
+    show_progress = not quiet and sys.stderr.isatty() and not (output is None and sys.stdout.isatty())
+    with _progress(len(files), lang_s, show_progress) as advance, \
+            contextlib.closing(iter_results(files, options, batch_opts)) as results:
+        for result in results:
+            if mark is not None:
+                mark(result)
+            reporter.add(result)
+            if annotate is not None:
+                from checker.report.annotate import annotate_all
 
-            annotate_all([result], annotate, lang_s)
-        outcome.add(result)
+                annotate_all([result], annotate, lang_s)
+            outcome.add(result)
+            advance()
     reporter.close()
     raise typer.Exit(code=outcome.exit_code(fail_on.value))
+
+
+@contextlib.contextmanager
+def _progress(total: int, lang: str, enabled: bool):
+    """A progress bar on stderr (files done/total, rate, time left); a no-op when disabled."""
+    if not enabled or total == 0:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            unit = "个/秒" if lang != "en" else "files/s"
+            return Text("–" if speed is None else f"{speed:.1f} {unit}", style="progress.data.speed")
+
+    progress = Progress(
+        TextColumn("检查" if lang != "en" else "Checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TextColumn("剩余" if lang != "en" else "ETA"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,  # stdout is the report's, never routed through the bar's stream
+        redirect_stderr=False,
+    )
+    with progress:
+        task = progress.add_task("", total=total)
+        yield lambda: progress.advance(task)
 
 
 def _load_config(paths, config_file, select, ignore, rules_dir, lang):
