@@ -498,7 +498,12 @@ class WorkerPool:
         window = max(self.size * WINDOW_PER_WORKER, self.size + 1)
         done: dict[int, Result] = {}
         next_send = next_out = 0
-        self.workers = [self._spawn() for _ in range(self.size)]
+        try:
+            for _ in range(self.size):
+                self.workers.append(self._spawn())
+        except Exception:  # no worker processes here (no fork server, no semaphores...)
+            log.debug("cannot start workers", exc_info=True)
+            self._startup_failures = MAX_STARTUP_FAILURES
         while next_out < n:
             while next_out in done:
                 yield done.pop(next_out)
@@ -522,7 +527,8 @@ class WorkerPool:
         wait_for = max(0.0, min(deadlines) - now) if deadlines else None
         handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
         ready = set(wait_any(handles, wait_for))
-        for i, worker in enumerate(list(self.workers)):
+        for worker in list(self.workers):
+            i = self.workers.index(worker)
             ok = True
             if worker.conn in ready or worker.proc.sentinel in ready:
                 ok = self._drain(worker, done)  # a result sent just before dying still counts
@@ -577,7 +583,13 @@ class WorkerPool:
         worker.task = None
         worker.stop(kill=kill)
         self.replaced += 1
-        self.workers[i] = self._spawn()
+        try:
+            self.workers[i] = self._spawn()
+        except Exception:  # the fork server itself is gone: no more workers in this batch
+            log.debug("cannot start a worker", exc_info=True)
+            del self.workers[i]
+            if not self.workers:
+                self._startup_failures = MAX_STARTUP_FAILURES
 
     def _fall_back(self, files: list[str], done: dict[int, Result], next_out: int) -> Iterator[Result]:
         """Workers cannot start here: check the remaining files in this process."""

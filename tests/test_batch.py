@@ -285,3 +285,22 @@ def test_json_timings_only_with_the_option():
     timed = json.loads(run("check", str(SEED_004), "--format", "json", "--fail-on", "never", "--timings").stdout)
     assert "timings" not in plain["results"][0]
     assert set(timed["results"][0]["timings"]) >= {"read", "extract", "facts", "engine", "grading"}
+
+
+def test_a_batch_whose_workers_cannot_start_is_checked_in_this_process(monkeypatch, capsys):
+    import multiprocessing
+
+    import checker.batch as batch
+
+    class NoProcesses:
+        def Pipe(self, duplex=True):
+            return multiprocessing.Pipe(duplex)
+
+        def Process(self, **kwargs):
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(batch, "_context", lambda: NoProcesses())
+    files = [str(SEED_000), str(SEED_004)]
+    got = list(iter_results(files, CheckOptions(), BatchOptions(workers=2)))
+    assert [r.path for r in got] == files and all(r.status == "checked" for r in got)
+    assert "无法启动工作进程" in capsys.readouterr().err
