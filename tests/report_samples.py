@@ -21,10 +21,22 @@ from checker.model import (
 )
 
 
+# The rule titles of rules/*.yaml, as the engine sets Finding.title (the batch summary shows them).
+TITLES = {
+    "A01": ("资金总额不等于基本支出与项目支出之和", "Total funds ≠ basic + project expenditure"),
+    "C03": ("同一指标在部门表与项目表中取值不同", "Same indicator, different values in department and project tables"),
+    "K02": ("联系电话未填写或无效", "Contact phone missing or invalid"),
+    "Q04": ("定性指标值不可衡量", "Qualitative value cannot be assessed"),
+    "Q12": ("满意度指标值不合理", "Implausible satisfaction target"),
+    "S12": ("二级指标下没有三级指标", "Level-2 row without level-3 indicators"),
+}
+
+
 def finding(rule: str, severity: str, dimension: str, message: str, fix: str = "", form: int | None = 0,
             loc: Location | None = None, lang: str = "zh") -> Finding:
-    return Finding(rule=rule, severity=severity, dimension=dimension, message=message, fix=fix, form=form,
-                   loc=loc, location=loc.describe(lang) if loc else "")
+    zh, en = TITLES.get(rule, ("", ""))
+    return Finding(rule=rule, severity=severity, dimension=dimension, title=en if lang == "en" else zh,
+                   message=message, fix=fix, form=form, loc=loc, location=loc.describe(lang) if loc else "")
 
 
 def department_form(unit: str = "六盘水市科学技术协会", year: int = 2024) -> DepartmentForm:
@@ -134,7 +146,7 @@ def hostile_result() -> Result:
     findings = []
     for i, text in enumerate(HOSTILE):
         findings.append(Finding(rule=f"T0{i % 9 + 1}", severity=("error", "warning", "info")[i % 3], dimension="完整性",
-                                message=text, fix=text, form=0, location=text))
+                                title=text, message=text, fix=text, form=0, location=text))
     form = department_form(unit=HOSTILE[1])
     form.title = HOSTILE[0]
     result = Result(path="evil/<b>x</b>=1+1.xlsx", status="checked",

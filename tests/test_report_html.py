@@ -52,8 +52,8 @@ def test_self_contained_no_network_no_script():
     for tag, attrs in c.tags:
         assert "src" not in attrs
         assert not any(name.startswith("on") for name in attrs)
-        if tag == "a":
-            assert attrs["href"].startswith("#file-")
+        if tag == "a":  # in-page links only: to a file's section, or down to the batch summary
+            assert attrs["href"].startswith("#file-") or attrs["href"] == "#summary"
     assert "url(" not in doc and "@import" not in doc and "http://" not in doc and "https://" not in doc
     csp = [a for t, a in c.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert csp and "default-src 'none'" in csp[0]["content"]

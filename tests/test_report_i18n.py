@@ -43,3 +43,21 @@ def test_english_reports_carry_no_chinese_labels(fmt):
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         render(sample_results(), "pdf", "zh")
+
+
+def test_parse_output_in_english_has_no_chinese_labels():
+    from rich.console import Console
+
+    from checker.pipeline import load_submission
+    from checker.report.parsed import render_parsed
+    from conftest import SEED_004
+
+    sub = load_submission(str(SEED_004))
+    out = {}
+    for lang in ("zh", "en"):
+        console = Console(file=io.StringIO(), width=200, record=True)
+        render_parsed(sub, console, lang)
+        out[lang] = console.export_text()
+    for word in ("（空）", "年度", "填表人", "联系电话", "绩效指标", "一级", "指标值", "专项资金绩效目标汇总表"):
+        assert word in out["zh"] and f"│ {word}" not in out["en"] and f"] {word}" not in out["en"], word
+    assert "(empty)" in out["en"] and "Filled by" in out["en"] and "department-wide table" in out["en"]

@@ -35,7 +35,7 @@ def test_golden(lang):
 def test_sheets_rows_headers():
     results = sample_results()
     wb = load_workbook(io.BytesIO(render(results, "xlsx", "zh")))
-    assert wb.sheetnames == ["汇总", "问题清单", "扣分明细"]
+    assert wb.sheetnames == ["汇总", "问题清单", "扣分明细", "批次汇总"]
     summary, findings, deductions = wb["汇总"], wb["问题清单"], wb["扣分明细"]
     assert summary.max_row == 1 + len(results)
     assert findings.max_row == 1 + sum(len(r.findings) for r in results)
@@ -57,7 +57,7 @@ def test_sheets_rows_headers():
 
 def test_english_sheet_names():
     wb = load_workbook(io.BytesIO(render(sample_results("en"), "xlsx", "en")))
-    assert wb.sheetnames == ["Summary", "Findings", "Deductions"]
+    assert wb.sheetnames == ["Summary", "Findings", "Deductions", "Batch summary"]
 
 
 def test_hostile_text_is_never_a_formula():

@@ -10,6 +10,7 @@ colour, NO_COLOR, record/export and width handling stay rich's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -87,25 +88,39 @@ class Column:
 Cell = tuple[str, Style | None]
 
 
+def measure(columns: list[Column], rows: Iterable[list[Cell]]) -> list[int]:
+    """Each column's natural width: its widest line, header included."""
+    natural = [cell_len(c.header) for c in columns]
+    for row in rows:
+        for i, (text, _) in enumerate(row):
+            longest = max((cell_len(x) for x in text.split("\n")), default=0) if "\n" in text else cell_len(text)
+            if longest > natural[i]:
+                natural[i] = longest
+    return natural
+
+
 class Grid:
-    """A boxed table. Rows are lists of (text, style) cells."""
+    """A boxed table. Rows are lists of (text, style) cells.
+
+    A long table can be printed in slices that join up (`print_long`): every slice gets the
+    natural widths measured over all rows, only the first has the top and the header, only the
+    last the bottom line."""
 
     def __init__(self, columns: list[Column], rows: list[list[Cell]], row_lines: bool = True,
-                 header_style: Style | None = None, border_style: Style | None = None):
+                 header_style: Style | None = None, border_style: Style | None = None,
+                 natural: list[int] | None = None, head: bool = True, foot: bool = True):
         self.columns = columns
         self.rows = rows
         self.row_lines = row_lines
         self.header_style = header_style if header_style is not None else Style(bold=True)
         self.border_style = border_style
+        self.natural = natural
+        self.head = head
+        self.foot = foot
 
     def widths(self, total: int) -> list[int]:
         n = len(self.columns)
-        natural = [cell_len(c.header) for c in self.columns]
-        for row in self.rows:
-            for i, (text, _) in enumerate(row):
-                longest = max((cell_len(x) for x in text.split("\n")), default=0) if "\n" in text else cell_len(text)
-                if longest > natural[i]:
-                    natural[i] = longest
+        natural = list(self.natural) if self.natural is not None else measure(self.columns, self.rows)
         widths = [natural[i] if c.ratio == 0 else 0 for i, c in enumerate(self.columns)]
         room = total - (n + 1) - 2 * n - sum(widths)  # borders and one space of padding each side
         flex = [i for i, c in enumerate(self.columns) if c.ratio > 0]
@@ -161,11 +176,28 @@ class Grid:
                 segs.append(new_line)
             return segs
 
-        yield from rule("┌", "┬", "┐")
-        yield from row_segments([(c.header, None) for c in self.columns], self.header_style)
-        yield from rule("├", "┼", "┤")
+        if self.head:
+            yield from rule("┌", "┬", "┐")
+            yield from row_segments([(c.header, None) for c in self.columns], self.header_style)
+            yield from rule("├", "┼", "┤")
         for n, cells in enumerate(self.rows):
-            if n and self.row_lines:
+            if self.row_lines and (n or not self.head):
                 yield from rule("├", "┼", "┤")
             yield from row_segments(cells)
-        yield from rule("└", "┴", "┘")
+        if self.foot:
+            yield from rule("└", "┴", "┘")
+
+
+def print_long(console: Console, columns: list[Column], rows: Callable[[], Iterable[list[Cell]]],
+               row_lines: bool = False, chunk: int = 200) -> None:
+    """Print a table of any length with bounded memory: `rows()` is called twice, once to
+    measure and once to print slices of `chunk` rows. Same output as one Grid."""
+    natural = measure(columns, rows())
+    batch: list[list[Cell]] = []
+    head = True
+    for row in rows():
+        batch.append(row)
+        if len(batch) == chunk:
+            console.print(Grid(columns, batch, row_lines, natural=natural, head=head, foot=False), crop=False)
+            batch, head = [], False
+    console.print(Grid(columns, batch, row_lines, natural=natural, head=head, foot=True), crop=False)

@@ -7,11 +7,32 @@ and network loads, so a hostile cell cannot run or fetch anything even if escapi
 from __future__ import annotations
 
 import html
+import io
 import re
+
+from typing import IO
 
 from checker import __version__
 from checker.model import Result
-from checker.report.i18n import dimension_word, grade_meaning, grade_word, severity_word, t
+from checker.report.i18n import (
+    baseline_word,
+    dimension_word,
+    grade_meaning,
+    grade_word,
+    sep,
+    severity_word,
+    stage_word,
+    t,
+)
+from checker.report.summary import (
+    BaseReporter,
+    BatchSummary,
+    FileRow,
+    baseline_counts,
+    has_marks,
+    seconds_text,
+    share_text,
+)
 from checker.report.view import (
     GRADE_ORDER,
     SEVERITIES,
@@ -21,8 +42,7 @@ from checker.report.view import (
     location_text,
     number,
     severity_counts,
-    summarize,
-    worst_first,
+    sorted_findings,
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -54,6 +74,8 @@ border-radius:3px;margin-right:8px;vertical-align:middle}
 .note{background:#fff8c5;border-left:4px solid #d4a72c;padding:6px 10px;margin:6px 0}
 .err{background:#ffebe9;border-left:4px solid #cf222e;padding:6px 10px;margin:6px 0}
 .num{text-align:right;white-space:nowrap}
+.jump{margin:0 0 8px}.new{color:#8250df;font-weight:700;white-space:nowrap}
+section.summary{border-top:2px solid var(--line);margin-top:28px;padding-top:8px}
 footer{color:var(--muted);font-size:.85em;margin-top:24px}
 @media print{body{max-width:none;padding:0}section.file{border:none}}
 """
@@ -64,18 +86,26 @@ def esc(text: object) -> str:
     return html.escape(_CONTROL.sub("", str(text)), quote=True)
 
 
+def _table_head(head: list[str]) -> str:
+    return "".join(["<table><thead><tr>", *(f"<th>{esc(h)}</th>" for h in head), "</tr></thead><tbody>"])
+
+
+_TABLE_END = "</tbody></table>"
+
+
+def _tr(row: list[str], raw_cols: frozenset[int] = frozenset(), num_cols: frozenset[int] = frozenset()) -> str:
+    """A table row; cells are escaped unless their column is in raw_cols (markup built here)."""
+    parts = ["<tr>"]
+    for i, cell in enumerate(row):
+        body = cell if i in raw_cols else esc(cell)
+        parts.append(f'<td class="num">{body}</td>' if i in num_cols else f"<td>{body}</td>")
+    parts.append("</tr>")
+    return "".join(parts)
+
+
 def _table(head: list[str], rows: list[list[str]], raw_cols: frozenset[int] = frozenset(),
            num_cols: frozenset[int] = frozenset()) -> str:
-    """A table; cells are escaped unless their column is in raw_cols (markup built here)."""
-    parts = ["<table><thead><tr>", *(f"<th>{esc(h)}</th>" for h in head), "</tr></thead><tbody>"]
-    for row in rows:
-        parts.append("<tr>")
-        for i, cell in enumerate(row):
-            body = cell if i in raw_cols else esc(cell)
-            parts.append(f'<td class="num">{body}</td>' if i in num_cols else f"<td>{body}</td>")
-        parts.append("</tr>")
-    parts.append("</tbody></table>")
-    return "".join(parts)
+    return _table_head(head) + "".join(_tr(row, raw_cols, num_cols) for row in rows) + _TABLE_END
 
 
 def _sev(severity: str, lang: str) -> str:
@@ -83,28 +113,55 @@ def _sev(severity: str, lang: str) -> str:
     return f'<span class="sev {cls}">{esc(severity_word(severity, lang))}</span>'
 
 
-def to_html(results: list[Result], lang: str = "zh", title: str | None = None) -> str:
-    heading = title or t("report.title", lang)
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"en" if lang == "en" else "zh-CN"}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        '<meta name="referrer" content="no-referrer">',
-        f"<title>{esc(heading)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{esc(heading)}</h1>",
-    ]
-    out.append(_summary(results, lang))
-    for n, result in enumerate(results, 1):
-        out.append(_file(result, n, lang))
-    out.append(f"<footer>{esc(t('label.generated_by', lang, version=__version__))}</footer>")
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
+def _mark(mark: str | None, lang: str) -> str:
+    word = esc(baseline_word(mark, lang))
+    return f'<span class="new">{word}</span>' if mark == "new" else word
+
+
+class HtmlReporter(BaseReporter):
+    """The page head and a link down to the summary first, each file's section as it arrives,
+    the batch summary and the end of the page on close."""
+
+    def __init__(self, lang: str, out: IO[str], owned: bool = False, skipped: list[str] | None = None,
+                 title: str | None = None):
+        super().__init__(lang, out, owned, skipped)
+        heading = title or t("report.title", lang)
+        self._lines([
+            "<!DOCTYPE html>",
+            f'<html lang="{"en" if lang == "en" else "zh-CN"}">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+            '<meta name="referrer" content="no-referrer">',
+            f"<title>{esc(heading)}</title>",
+            f"<style>{CSS}</style>",
+            "</head>",
+            "<body>",
+            f"<h1>{esc(heading)}</h1>",
+            f'<p class="jump"><a href="#summary">{esc(t("label.to_summary", lang))}</a></p>',
+        ])
+
+    def _lines(self, lines: list[str]) -> None:
+        self.write("".join(line + "\n" for line in lines))
+
+    def file_part(self, result: Result, row: FileRow) -> None:
+        self._lines([_file(result, row.number, self.lang)])
+
+    def finish(self) -> None:
+        _summary(self.summary, self.skipped, self.lang, self.write)
+        self._lines([f"<footer>{esc(t('label.generated_by', self.lang, version=__version__))}</footer>",
+                     "</body>", "</html>"])
+
+
+def to_html(results: list[Result], lang: str = "zh", title: str | None = None,
+            skipped: list[str] | None = None) -> str:
+    buf = io.StringIO()
+    reporter = HtmlReporter(lang, buf, skipped=skipped, title=title)
+    for r in results:
+        reporter.add(r)
+    reporter.close()
+    return buf.getvalue()
 
 
 def _file(result: Result, n: int, lang: str) -> str:
@@ -130,6 +187,11 @@ def _file(result: Result, n: int, lang: str) -> str:
     counts = severity_counts(result.findings)
     parts.append('<p class="meta">' + " · ".join(
         f"{_sev(k, lang)} {counts[k]}" for k in SEVERITIES) + "</p>")
+    marks = baseline_counts(result)
+    if marks is not None:
+        parts.append(f'<p class="meta">{esc(t("label.baseline", lang))}: ' + " · ".join(
+            f"{_mark(k, lang)} {n}" for k, n in (("new", marks.new), ("open", marks.open), ("fixed", marks.fixed)))
+            + "</p>")
     parts.append("</div></div>")
     if result.grade_reason:
         parts.append(f'<div class="note"><b>{esc(t("label.grade_reason", lang))}</b>: {esc(result.grade_reason)}</div>')
@@ -160,12 +222,20 @@ def _file(result: Result, n: int, lang: str) -> str:
     if not result.findings:
         parts.append(f"<p>{esc(t('label.no_findings', lang))}</p>")
     for group in grouped_findings(result, lang):
+        marks_col = has_marks(group.findings)
         parts.append(f"<h4>{esc(group.label)}</h4>")
         parts.append(_table(
-            [t("col.rule", lang), t("col.level", lang), t("col.location", lang), t("col.problem", lang),
-             t("col.fix", lang)],
-            [[esc(f.rule), _sev(f.severity, lang), esc(location_text(f, lang)), esc(f.message), esc(f.fix)]
-             for f in group.findings], raw_cols=frozenset({0, 1, 2, 3, 4})))
+            [t("col.rule", lang), t("col.level", lang), *([t("col.baseline", lang)] if marks_col else []),
+             t("col.location", lang), t("col.problem", lang), t("col.fix", lang)],
+            [[esc(f.rule), _sev(f.severity, lang), *([_mark(f.baseline, lang)] if marks_col else []),
+              esc(location_text(f, lang)), esc(f.message), esc(f.fix)]
+             for f in group.findings], raw_cols=frozenset(range(6))))
+    if result.fixed:
+        parts.append(f"<h3>{esc(t('section.fixed', lang))}</h3>")
+        parts.append(_table([t("col.rule", lang), t("col.level", lang), t("col.location", lang),
+                             t("col.problem", lang)],
+                            [[esc(f.rule), _sev(f.severity, lang), esc(location_text(f, lang)), esc(f.message)]
+                             for f in sorted_findings(result.fixed)], raw_cols=frozenset(range(4))))
     if result.deductions:
         total = sum(d.points for d in result.deductions)
         parts.append(f"<details><summary>{esc(t('section.deductions', lang))} "
@@ -179,30 +249,59 @@ def _file(result: Result, n: int, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _summary(results: list[Result], lang: str) -> str:
-    s = summarize(results)
-    sep = "，" if lang != "en" else ", "
+def _summary(s: BatchSummary, skipped: list[str], lang: str, write) -> None:
+    """Write the batch summary section through `write(text)`; long tables row by row."""
     rows = [
         [t("label.files", lang), str(s.files)],
         [t("label.checked", lang), str(s.checked)],
         [t("label.unreadable", lang), str(s.errors)],
-        [t("label.findings", lang), sep.join(f"{severity_word(k, lang)} {s.findings[k]}" for k in SEVERITIES)],
-        [t("label.grades", lang), sep.join([f"{grade_word(g, lang)} {s.grades[g]}" for g in GRADE_ORDER]
-                                          + [f"{grade_word(None, lang)} {s.grades['none']}"])],
+        [t("label.findings", lang), sep(lang).join(f"{severity_word(k, lang)} {s.findings[k]}" for k in SEVERITIES)],
+        [t("label.grades", lang), sep(lang).join([f"{grade_word(g, lang)} {s.grades[g]}" for g in GRADE_ORDER]
+                                                + [f"{grade_word(None, lang)} {s.grades[None]}"])],
     ]
-    parts = ['<section class="summary">', f"<h3>{esc(t('section.summary', lang))}</h3>",
-             _table([t("col.measure", lang), t("col.value", lang)], rows)]
-    if len(results) > 1:
-        index = {id(r): n for n, r in enumerate(results, 1)}
-        rows = []
-        for r in worst_first(results):
-            c = severity_counts(r.findings)
-            link = f'<a href="#file-{index[id(r)]}">{esc(r.path)}</a>'
+    if s.baseline is not None:
+        b = s.baseline
+        rows.append([t("label.baseline", lang), sep(lang).join(
+            f"{baseline_word(k, lang)} {n}" for k, n in (("new", b.new), ("open", b.open), ("fixed", b.fixed)))])
+    if skipped:
+        rows.append([t("label.skipped", lang), str(len(skipped))])
+    write("\n".join(['<section class="summary" id="summary">', f"<h2>{esc(t('section.summary', lang))}</h2>",
+                     _table([t("col.measure", lang), t("col.value", lang)], rows)]) + "\n")
+    batch = s.files > 1
+    if batch and s.rules:
+        write(f"<h3>{esc(t('section.top_rules', lang))}</h3>\n")
+        write(_table([t("col.rule", lang), t("col.title", lang), t("col.files", lang), t("col.findings", lang)],
+                     [[r.rule, r.title, str(r.files), str(r.findings)] for r in s.top_rules()],
+                     num_cols=frozenset({2, 3})) + "\n")
+    if skipped:
+        write(f"<h3>{esc(t('section.skipped', lang))}</h3>\n")
+        write(_table([t("col.note", lang)], [[note] for note in skipped]) + "\n")
+    if s.has_timings:
+        stages = s.stages()
+        total = sum(v for _, v in stages)
+        write(f"<h3>{esc(t('section.stages', lang))}</h3>\n")
+        write(_table([t("col.stage", lang), t("col.seconds", lang), t("col.share", lang)],
+                     [[stage_word(k, lang), seconds_text(v), share_text(v, total)] for k, v in stages],
+                     num_cols=frozenset({1, 2})) + "\n")
+        write(f"<h3>{esc(t('section.slowest', lang))}</h3>\n")
+        write(_table([t("col.file", lang), t("col.seconds", lang)],
+                     [[f'<a href="#file-{n}">{esc(path)}</a>', seconds_text(v)] for path, v, n in s.slowest()],
+                     raw_cols=frozenset({0}), num_cols=frozenset({1})) + "\n")
+    if batch:
+        write(f"<h3>{esc(t('section.units', lang))}</h3>\n")
+        write(_table_head([t("col.unit", lang), t("col.files", lang), t("col.findings", lang),
+                           t("col.worst_grade", lang)]))
+        for u in s.unit_rows():
+            write(_tr([u.unit or t("label.unknown_unit", lang), str(u.files), str(u.findings),
+                       grade_word(u.worst, lang)], num_cols=frozenset({1, 2})))
+        write(_TABLE_END + "\n")
+        write(f"<h3>{esc(t('section.files', lang))}</h3>\n")
+        write(_table_head([t("col.file", lang), t("col.grade", lang), t("col.score", lang),
+                           *(severity_word(k, lang) for k in SEVERITIES)]))
+        for r in s.worst_first():
             word = grade_word(r.grade, lang) if r.status == "checked" else t("status.error", lang)
-            rows.append([link, esc(word), esc(number(r.score)), *(str(c[k]) for k in SEVERITIES)])
-        parts.append(f"<h3>{esc(t('section.files', lang))}</h3>")
-        parts.append(_table([t("col.file", lang), t("col.grade", lang), t("col.score", lang),
-                             *(severity_word(k, lang) for k in SEVERITIES)], rows,
-                            raw_cols=frozenset({0, 1, 2}), num_cols=frozenset({2, 3, 4, 5})))
-    parts.append("</section>")
-    return "\n".join(parts)
+            write(_tr([f'<a href="#file-{r.number}">{esc(r.path)}</a>', esc(word), esc(number(r.score)),
+                       *(str(r.count(k)) for k in SEVERITIES)],
+                      raw_cols=frozenset({0, 1, 2}), num_cols=frozenset({2, 3, 4, 5})))
+        write(_TABLE_END + "\n")
+    write("</section>\n")

@@ -1,5 +1,6 @@
 """What every report shows, computed once from a Result: forms read, findings grouped by form and
-sorted by severity, counts and the batch summary. Formats only lay this out."""
+sorted by severity, counts. The batch summary is `checker.report.summary`. Formats only lay
+this out."""
 
 from __future__ import annotations
 
@@ -7,13 +8,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from checker.model import Finding, Result
+from checker.model import Finding, Result, form_total, wan_str
 from checker.report.i18n import kind_word, t
-from checker.report.json_report import form_summary
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITIES = ("error", "warning", "info")
 GRADE_ORDER = ("优", "良", "中", "差")
+
+
+def form_summary(form) -> dict:
+    """A form as the JSON contract shows it; every format takes its figures from here."""
+    total = form_total(form)
+    return {
+        "kind": form.kind,
+        "title": form.title,
+        "year": form.year,
+        "unit_name": form.unit_name.value if form.unit_name else None,
+        "total_wan": wan_str(total.wan) if total is not None else None,
+        # Empty 二级 rows are kept in the model for the rules, but are not indicators.
+        "indicator_count": sum(1 for i in form.indicators if i.name or i.value),
+    }
 
 
 @dataclass
@@ -131,34 +145,3 @@ def dimension_max(result: Result) -> dict[str, float]:
         if d.dimension in out:
             out[d.dimension] = float(Decimal(str(out[d.dimension])) + Decimal(str(d.points)))
     return out
-
-
-def worst_first(results: list[Result]) -> list[Result]:
-    """Unreadable files first, then by score ascending; input order breaks ties."""
-    def key(item: tuple[int, Result]) -> tuple:
-        i, r = item
-        if r.status != "checked":
-            return (0, 0.0, i)
-        return (1, r.score if r.score is not None else -1.0, i)
-
-    return [r for _, r in sorted(enumerate(results), key=key)]
-
-
-@dataclass
-class Summary:
-    files: int
-    checked: int
-    errors: int
-    findings: dict[str, int]
-    grades: dict[str, int]  # 优/良/中/差/None (not graded), every key present
-
-
-def summarize(results: list[Result]) -> Summary:
-    grades = Counter(r.grade for r in results)
-    return Summary(
-        files=len(results),
-        checked=sum(1 for r in results if r.status == "checked"),
-        errors=sum(1 for r in results if r.status != "checked"),
-        findings=severity_counts([f for r in results for f in r.findings]),
-        grades={**{g: grades.get(g, 0) for g in GRADE_ORDER}, "none": grades.get(None, 0)},
-    )
