@@ -304,3 +304,13 @@ def test_a_batch_whose_workers_cannot_start_is_checked_in_this_process(monkeypat
     got = list(iter_results(files, CheckOptions(), BatchOptions(workers=2)))
     assert [r.path for r in got] == files and all(r.status == "checked" for r in got)
     assert "无法启动工作进程" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_reports_are_the_same_run_to_run_unless_timings_are_asked_for(tmp_path, fmt):
+    outputs = []
+    for i in range(2):
+        out = tmp_path / f"{i}.{fmt}"
+        assert run("check", str(SEED_000), str(SEED_004), "-f", fmt, "-o", out, "--fail-on", "never").returncode == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
