@@ -115,8 +115,8 @@ def check(
              "1 = in this process)"),
     timeout: Optional[float] = typer.Option(
         None, "--timeout",
-        help="每个文件的时间上限（秒，默认 60，0 = 不限；也可在配置 [limits] timeout 中设置）/ seconds per file "
-             "(default 60, 0 = no limit; or [limits] timeout in the config)"),
+        help="每个文件的时间上限（秒，默认 60，0 = 不限；也可在配置 \\[limits] timeout 中设置）/ seconds per file "
+             "(default 60, 0 = no limit; or \\[limits] timeout in the config)"),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="递归子目录 / recurse into directories"),
     include: Optional[List[str]] = typer.Option(None, "--include", help="只包含匹配的文件 / include glob"),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="排除匹配的文件 / exclude glob"),

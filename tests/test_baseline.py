@@ -96,7 +96,8 @@ def test_only_new_hides_old_findings_but_not_from_the_grade(resubmission):
 
 def test_help_says_the_grade_counts_every_finding():
     out = run("check", "--help").stdout
-    assert "--only-new" in out and "等级和得分仍按全部问题计算" in out
+    flat = "".join(ch for ch in out if ch not in " \n│")  # the help is wrapped in a box
+    assert "--only-new" in out and "等级和得分仍按全部问题计算" in flat and "[limits]timeout" in flat
 
 
 def test_files_match_by_name_when_the_folder_moved(resubmission):
