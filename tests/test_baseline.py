@@ -165,3 +165,14 @@ def test_bad_baseline_in_english_and_only_new_without_baseline(tmp_path):
     assert proc.returncode == 2 and "Baseline file not found" in proc.stderr
     proc = run("check", str(SEED_000), "--only-new")
     assert proc.returncode == 2 and "--baseline" in proc.stderr
+
+
+def test_the_baseline_is_read_piecewise_with_the_same_outcome(resubmission, monkeypatch):
+    import checker.baseline as baseline
+
+    whole = read_baseline(resubmission / "base.json")
+    monkeypatch.setattr(baseline._Reader, "CHUNK", 7)  # values cut at every few characters
+    pieces = read_baseline(resubmission / "base.json")
+    assert [(e.path, e.fingerprints, [f.message for f in e.findings()]) for e in pieces.by_path.values()] == \
+        [(e.path, e.fingerprints, [f.message for f in e.findings()]) for e in whole.by_path.values()]
+    assert len(whole.by_path) == 2 and all(e.fingerprints for e in whole.by_path.values())
