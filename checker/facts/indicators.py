@@ -7,7 +7,8 @@ Kinds built here:
   `standard`, `explanation` (strings, "" when absent); `value_kind` (see `shape_of`); `op`
   (">=", "<=", ">", "<", "=" or ""), `op_explicit`, `number`, `unit`; for percent values only
   `value_bp` and `value_pct_floor` (98.5% -> 9850 and 98); flags `has_name`, `value_missing`, `rate_name`, `satisfaction`,
-  `satisfaction_by_level`, `sat_name_ok`, `is_cost`, `input_measure`, `value_open_ended`,
+  `satisfaction_by_level`, `sat_name_ok`, `swapped` (the name cell holds the value and the value
+  cell a name; `value_kind` is then "swapped"), `is_cost`, `input_measure`, `value_open_ended`,
   `value_trend`, `standard_trend`, `standard_malformed_deadline`, `hedge` (+ `hedge_word`),
   `has_other_year` (+ `other_year`, `year`), `has_explanation_column`, `explanation_missing`,
   `expl_repeats_name`, `rate_without_formula`; issue codes (one per concern, "" when none):
@@ -89,6 +90,12 @@ _MONTH_PERIOD = re.compile(r"^\(?\d{1,2}\)?月?(?:份)?(?:至|到|-|~)\(?\d{1,2}
 _DATE_ONLY = re.compile(rf"^{_DATE}$")
 _MALFORMED_DEADLINE = re.compile(r"\d底")  # "12底前完成": the 月 is missing
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]|$)")
+# A template's blank value kept its marks: "≥**", "≥XX%", "≤××万元", "XX个" (the op and unit of the
+# template, the figure never filled in). One mark is enough after an operator, two without.
+_MARKED_PLACEHOLDER = re.compile(
+    r"^(?:(?:>=|<=|≥|≤|>|<|=|不低于|不少于|至少|不高于|不超过|至多|达到)[Xx×*○□_]+|[Xx×*○□_]{2,})"
+    r"(?:%|[^\dXx×*○□_]{0,4})$"
+)
 _GRADED_PATTERN = re.compile(
     r"^(?:基本|全部|全面|按时|按期|按计划|如期|顺利|圆满)?(?:完成|达到|达标|实现|合格|符合)"
     r"(?:预期|目标|预期目标|要求|标准|规定|任务|计划)?$"
@@ -166,7 +173,7 @@ def shape_of(value: str, target: Any, vocab: Vocab) -> Shape:
     t = norm(value)
     if not t:
         return Shape("empty")
-    if t in vocab.placeholders:
+    if is_placeholder(t, vocab):
         return Shape("placeholder")
     parsed: tuple[str, bool, Decimal, str] | None = None
     if target is not None and getattr(target, "number", None) is not None:
@@ -189,6 +196,13 @@ def shape_of(value: str, target: Any, vocab: Vocab) -> Shape:
     if is_graded(t, vocab):
         return Shape("graded")
     return Shape("qualitative")
+
+
+def is_placeholder(value: str, vocab: Vocab) -> bool:
+    """"无", "/", "XX" (vocabulary `placeholder_values`), or a template value whose figure was
+    never filled in ("≥**", "≥XX%")."""
+    t = norm(value)
+    return t in vocab.placeholders or bool(_MARKED_PLACEHOLDER.match(t))
 
 
 def is_quantitative(value: str, target: Any, vocab: Vocab) -> bool:
@@ -309,13 +323,18 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
     rate = bool(contains_any(name, vocab.rate))
     by_level = level1 == "满意度指标" or level2 == "服务对象满意度指标"
     issue_of_name = name_issue(name, vocab)
+    # Name and value swapped ("≥300人 | 参赛学生人数"): the value cell holds the name, so the
+    # value is not judged as a value (Q04/Q05/Q09/Q12/Q13/Q15); Q06 (and Q11) say what is wrong.
+    swapped = issue_of_name == "name_is_value" and shape.kind in ("qualitative", "graded")
+    if swapped:
+        shape = Shape("swapped")
     standard = (ind.standard or "").strip()
     explanation = (ind.explanation or "").strip()
     has_expl_col = bool(getattr(form, "has_explanation_column", False))
     is_cost = level1 == "成本指标" or level2 in COST_LEVEL2
-    hedge = hedge_word(value, shape.kind, vocab)
+    hedge = "" if swapped else hedge_word(value, shape.kind, vocab)
     year = getattr(form, "year", None)
-    other = other_year(value, year, shape.kind)
+    other = None if swapped else other_year(value, year, shape.kind)
 
     fact = ctx.base("indicator", index, form, ind.loc or ind.value_loc or ind.name_loc)
     fact.update(form_names(form, index))
@@ -339,6 +358,7 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
         "satisfaction": by_level or "满意" in name,
         "satisfaction_by_level": by_level,
         "sat_name_ok": sat_name_ok(name, vocab),
+        "swapped": swapped,
         "is_cost": is_cost,
         "input_measure": input_measure(name, shape, vocab) and not is_cost,
         "value_open_ended": shape.kind == "qualitative" and not re.search(r"\d", value),
@@ -354,7 +374,7 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
         "expl_repeats_name": bool(explanation) and repeats_name(explanation, name),
         "rate_without_formula": bool(explanation) and rate and not contains_any(explanation, vocab.formula),
         "name_issue": issue_of_name,
-        "timing_issue": timing_issue(shape, name, value, vocab) if level2 == "时效指标" else "",
+        "timing_issue": timing_issue(shape, name, value, vocab) if level2 == "时效指标" and not swapped else "",
         "cost_issue": cost_issue(ind, shape, rate, issue_of_name) if is_cost else "",
     })
     if shape.kind == "percent" and shape.number is not None:

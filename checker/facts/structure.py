@@ -31,7 +31,7 @@ import re
 from typing import Any, Iterable
 
 from checker.facts import text_of
-from checker.facts.indicators import INDICATOR_FORMS, Vocab, is_period, is_quantitative
+from checker.facts.indicators import INDICATOR_FORMS, Vocab, is_period, is_placeholder, is_quantitative
 from checker.facts.vocab import contains_any, form_names, norm, words
 from checker.model import Submission
 
@@ -185,8 +185,7 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
     out_missing = [(zh, en) for zh, en in OUTPUT_LEVEL2
                    if not any(i.level2 == zh and i.name.strip() for i in form.indicators)]
     benefit = [i for i in rows if i.level1 == "效益指标" and i.level2 != SATISFACTION_L2 and i.name.strip()]
-    placeholders = {norm(w) for w in words(ctx, "placeholder_values")}
-    substantive = [i for i in benefit if norm(i.value) and norm(i.value) not in placeholders]
+    substantive = [i for i in benefit if norm(i.value) and not is_placeholder(i.value, vocab)]
     first = rows[0].loc if rows else form.title_loc
     fact = ctx.base("indicator_block", index, form, first)
     fact.update(form_names(form, index))
