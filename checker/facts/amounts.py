@@ -16,7 +16,9 @@ Kinds built here (fields beyond fid/kind/form/form_kind/loc):
 - form_units        money_count, unit_declared, assumed_unit                       (A08)
 - money_figure      label_zh, label_en, raw, unit, decimals, negative              (A09)
 - unit_cost_check   name, unit_cost, quantity_name, quantity, computed, budget_zh, budget_en,
-                    budget, deviation_pct, deviation_bp                            (A11)
+                    budget, deviation_pct, deviation_bp (the first quantity in the unit vs
+                    the budget), closest_deviation_bp (any such quantity vs the budget or a
+                    支出明细 line)                                                   (A11)
 - indicator_figures one per indicator (one fact instead of three keeps the engine fast):
                     name, value, form_no; name_key, value_key, quantitative       (C03, when named)
                     unit, number, integral, negative, growth_like, pct_bp (%)    (A12, when numeric)
@@ -374,14 +376,13 @@ def _unit_costs(ctx: FactContext, index: int, form) -> Iterator[dict]:
         cost = parse_unit_cost(ind.value) or parse_unit_cost(ind.name)
         if cost is None:
             continue
-        match = _matching_quantity(form.indicators, ind, cost.per)
-        if match is None:
+        quantities = _matching_quantities(form.indicators, ind, cost.per)
+        if not quantities:
             continue
-        quantity_ind, (number, unit) = match
-        computed = cost.yuan * number / YUAN_PER_WAN
         stated = _money_value(ind)  # "0.08元/人 | 3万元": the row states the total cost
         if stated is not None:
             budget_zh, budget_en, budget = "该行成本", "the cost stated in the row", stated
+            others: list[Decimal] = []
         else:
             found = _budget(form)
             if form.kind == "department" and form.project is not None:
@@ -389,20 +390,34 @@ def _unit_costs(ctx: FactContext, index: int, form) -> Iterator[dict]:
             if found is None:
                 continue
             budget_zh, budget_en, budget = found[0], found[1], found[2].wan
+            # A component's unit cost (人均奖励成本) matches its 支出明细 line, not the whole budget.
+            others = [line.amount.wan for line in getattr(form, "cost_lines", []) if line.amount is not None]
         if budget <= 0:
             continue
+        quantity_ind, (number, unit) = quantities[0]
+        computed = cost.yuan * number / YUAN_PER_WAN
         deviation = abs(computed - budget) / budget
+        # The closest pairing of any quantity in that unit with the budget or a cost line: the
+        # rule fires only when even that is off (which quantity a unit cost counts is a guess).
+        closest = min(abs(cost.yuan * n / YUAN_PER_WAN - b) / b
+                      for _, (n, _u) in quantities for b in [budget, *others] if b > 0)
         fact = ctx.base("unit_cost_check", index, form, ind.loc or ind.name_loc)
         fact.update(name=ind.name or "—", unit_cost=cost.text, quantity_name=quantity_ind.name or "—",
                     quantity=quantity_ind.value, computed=_fine(computed), budget_zh=budget_zh,
                     budget_en=budget_en, budget=wan_display(budget),
                     deviation_pct=f"{(deviation * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%",
-                    deviation_bp=int((deviation * 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+                    deviation_bp=_bp(deviation), closest_deviation_bp=_bp(closest))
         yield fact
 
 
-def _matching_quantity(indicators: Iterable[Indicator], cost_ind: Indicator, per: str):
-    exact = prefix = None
+def _bp(share: Decimal) -> int:
+    return int((share * 10000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _matching_quantities(indicators: Iterable[Indicator], cost_ind: Indicator, per: str) -> list:
+    """Quantity indicators counted in the unit cost's unit: exact unit first, then a unit that
+    starts with the other (人 / 人次), each in table order."""
+    exact, prefix = [], []
     for ind in indicators:
         if ind is cost_ind:
             continue
@@ -410,11 +425,11 @@ def _matching_quantity(indicators: Iterable[Indicator], cost_ind: Indicator, per
         if quantity is None:
             continue
         unit = quantity[1]
-        if unit == per and exact is None:
-            exact = (ind, quantity)
-        elif (unit.startswith(per) or per.startswith(unit)) and prefix is None:
-            prefix = (ind, quantity)
-    return exact or prefix
+        if unit == per:
+            exact.append((ind, quantity))
+        elif unit.startswith(per) or per.startswith(unit):
+            prefix.append((ind, quantity))
+    return exact + prefix
 
 
 def _plain(value: Decimal) -> str:
