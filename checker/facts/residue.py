@@ -4,7 +4,7 @@ Kinds built here:
 
 - `form_residue` — one per form and `category`, with `count` and `examples` (the first
   occurrence is the fact's location). Categories: `placeholder` (template labels such as
-  "A专项", "支出方向（子项）2", an empty "事项1"), `filler` ("……" rows), `empty_row` (numbered
+  "A专项", "支出方向（子项）2", an empty "事项1", in a cell or as a name read from a longer cell), `filler` ("……" rows), `empty_row` (numbered
   rows with no amount and no target), `guidance` (填表说明, 请填写 …), `prompt` (unfilled "( )",
   "年 月 日", a bare "（盖章）").
 - `artefacts` (document level): `artefact_count`, `artefact_examples` (stripped "[bookmark: …]").
@@ -19,6 +19,7 @@ from checker.facts.vocab import contains_any, form_names, join_examples, matches
 from checker.model import Location, Submission
 
 _EXAMPLE_LIMIT = 5
+NAME_FIELDS = ("project_name", "direction_name", "special_name")
 _EMPTY_BRACKETS = re.compile(r"\(\)[年月日号时元万]")  # "( )月至( )月", "（ ）万元"
 _BLANK_DATE = re.compile(r"年月日")
 _SEAL_ONLY = re.compile(r"^[^:()]{0,12}:?\((盖章|签章|公章)\)[:]?$")
@@ -71,6 +72,7 @@ def residue_facts(form: Any, index: int, ctx: Any) -> list[dict]:
     guidance_phrases = words(ctx, "guidance_phrases")
 
     placeholders, filler, guidance, prompts = _Hits(), _Hits(), _Hits(), _Hits()
+    seen = set()  # locations of placeholder cells
     for text in form.texts:
         value = text.value or ""
         if not value.strip():
@@ -79,6 +81,7 @@ def residue_facts(form: Any, index: int, ctx: Any) -> list[dict]:
             filler.add(value, text.loc)
         elif matches_pattern(value, placeholder_patterns):
             placeholders.add(value, text.loc)
+            seen.add(text.loc)
         if _guidance(value, guidance_phrases):
             guidance.add(value[:40], text.loc)
         if _prompt(value):
@@ -86,6 +89,11 @@ def residue_facts(form: Any, index: int, ctx: Any) -> list[dict]:
     for plan in form.plans:
         if not plan.content.strip() and matches_pattern(plan.period, plan_patterns):
             placeholders.add(plan.period, plan.loc)
+    # A name read out of a longer cell (free text: "项目名称B专项主管部门…") is not a cell of its own.
+    for field in NAME_FIELDS:
+        name = getattr(form, field, None)
+        if name is not None and name.loc not in seen and matches_pattern(name.value or "", placeholder_patterns):
+            placeholders.add(name.value, name.loc)
     empty = _empty_rows(form, placeholder_patterns, fillers)
 
     found = {"placeholder": placeholders, "filler": filler, "empty_row": empty, "guidance": guidance,
