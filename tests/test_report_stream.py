@@ -138,11 +138,21 @@ def test_xlsx_needs_an_output_file():
         open_report("xlsx", "zh", ReportOptions(), None)
 
 
-def test_reporter_keeps_no_results():
-    reporter = open_report("json", "zh", ReportOptions(), None)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_reporter_drops_each_result_after_add(fmt, tmp_path):
+    import gc
+    import weakref
+
+    reporter = open_report(fmt, "zh", ReportOptions(), tmp_path / f"report.{fmt}")
     assert isinstance(reporter, BaseReporter)
-    held = [v for v in vars(reporter).values() if isinstance(v, list) and v and isinstance(v[0], Result)]
-    assert not held
+    refs = []
+    for result in sample_results() + batch():
+        refs.append(weakref.ref(result))
+        reporter.add(result)
+    del result
+    gc.collect()
+    assert [ref() for ref in refs if ref() is not None] == []  # nothing kept for the summary
+    reporter.close()
 
 
 # ---------------------------------------------------------------- JSON: exact bytes, additive keys
