@@ -367,11 +367,30 @@ def _check_guarded(path: str, options: CheckOptions, timeout: float | None,
     return result
 
 
+def worker_count(opts: BatchOptions, n_files: int) -> int:
+    """Processes a batch of `n_files` uses: --workers (default one per CPU), at most one per file;
+    1 means this process."""
+    return max(1, min(opts.workers or default_workers(), n_files))
+
+
+def start_early(opts: BatchOptions, n_files: int) -> None:
+    """Start the fork server now, so it imports and parses the rules while this process is still
+    validating options (the CLI calls it right after discovery). Harmless when unused."""
+    if worker_count(opts, n_files) > 1 and "forkserver" in multiprocessing.get_all_start_methods():
+        try:
+            _context()
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+        except Exception:  # the pool will find out, and fall back
+            log.debug("cannot start the fork server early", exc_info=True)
+
+
 def iter_results(files: list[str], options: CheckOptions, opts: BatchOptions) -> Iterator[Result]:
     """One result per file, in the order of `files` (see the module doc)."""
     if not files:
         return
-    workers = max(1, min(opts.workers or default_workers(), len(files)))
+    workers = worker_count(opts, len(files))
     timeout = opts.timeout if opts.timeout and opts.timeout > 0 else None
     hooks = _parse_hook(os.environ.get(TEST_HOOK_ENV))
     if workers == 1:

@@ -129,7 +129,7 @@ def check(
     timings: bool = typer.Option(False, "--timings", help="报告中包含各阶段耗时 / include per-stage timings"),
 ) -> None:
     """检查绩效目标表，输出问题清单与等级 / check tables and report findings and grades."""
-    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results
+    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
     from checker.config import timeout_seconds
     from checker.pipeline import CheckOptions
     from checker.report import ReportOptions, open_report
@@ -157,6 +157,13 @@ def check(
         lang=lang_s,
     )
     options = CheckOptions(lang=lang_s, config=config)
+    try:
+        files, skipped = discover([str(p) for p in paths], batch_opts)
+    except MissingPathError as exc:
+        raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
+    if not files and not skipped:
+        raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
+    start_early(batch_opts, len(files))  # worker processes warm up while the rules and baseline load here
     _validate_rules(config, lang_s)
     mark = None
     if baseline is not None:  # validated now, before any file is checked
@@ -166,12 +173,6 @@ def check(
             mark = load_baseline(baseline, only_new=only_new)
         except BaselineError as exc:
             raise usage_error(exc.zh, exc.en, lang_s) from exc
-    try:
-        files, skipped = discover([str(p) for p in paths], batch_opts)
-    except MissingPathError as exc:
-        raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
-    if not files and not skipped:
-        raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
     err = Console(stderr=True)
     for note in skipped:
         err.print(note, highlight=False, markup=False)
