@@ -361,7 +361,7 @@ def _check_guarded(path: str, options: CheckOptions, timeout: float | None,
     except Exception as exc:
         result = _internal_result(path, exc, options.lang)
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
     if fired or result is None:  # an alarm caught inside a stage still means the file timed out
         return timeout_result(path, timeout, options.lang)
     return result
