@@ -118,9 +118,14 @@ def _validate(fact: dict, origin: str, seen: set[str]) -> None:
         raise FactError(f"{origin}: duplicate fid {fact['fid']}")
     seen.add(fact["fid"])
     for key, value in fact.items():
+        if type(value) in _SCALARS:  # the common case, one set lookup
+            continue
         if not _allowed(value):
             raise FactError(f"{origin}: {fact['kind']}.{key} has type {type(value).__name__}; "
                             "facts carry int/bool/str (or lists of them), never float/Decimal/None")
+
+
+_SCALARS = frozenset({str, int, bool})
 
 
 def _allowed(value: Any) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from checker.facts.vocab import form_names, norm, words
+from checker.facts.vocab import form_names, norm, normed_set, words
 from checker.model import Submission
 
 FIELDS = {
@@ -34,7 +34,7 @@ _SEAL_WORDS = re.compile(r"[(（]?(盖章|签章|公章)[)）]?")
 
 
 def _placeholder(value: str, ctx: Any) -> bool:
-    return norm(value) in {norm(w) for w in words(ctx, "placeholder_values")}
+    return norm(value) in normed_set(words(ctx, "placeholder_values"))
 
 
 def name_state(value: str, ctx: Any) -> str:

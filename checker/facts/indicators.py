@@ -26,7 +26,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable
 
 from checker.facts import name_key, plain_number
-from checker.facts.vocab import contains_any, form_names, norm, words
+from checker.facts.vocab import contains_any, find_word, form_names, norm, words
 from checker.model import Indicator, Submission
 
 INDICATOR_FORMS = ("department", "project", "spending_direction")
@@ -38,29 +38,48 @@ LEVEL1_EN = {"产出指标": "output", "成本指标": "cost", "效益指标": "
 
 
 class Vocab:
-    """The word lists this module uses, read once per submission."""
+    """The word lists this module uses, normalised once per vocabulary (see `vocab_for`)."""
 
     def __init__(self, ctx: Any):
-        def w(name: str) -> list[str]:
-            return words(ctx, name)
+        def w(name: str) -> tuple[str, ...]:
+            return tuple(words(ctx, name))
 
-        self.graded = {norm(x) for x in w("graded_words")}
+        self.graded = frozenset(norm(x) for x in w("graded_words"))
         self.trend = w("trend_words")
         self.hedge = w("hedge_words")
-        self.hedge_exceptions = w("hedge_exceptions")
+        self.hedge_exceptions = tuple(n for x in w("hedge_exceptions") if (n := norm(x)))
         self.slogan = w("slogan_words")
-        self.placeholders = {norm(x) for x in w("placeholder_values")}
-        self.count_units = {norm(x) for x in w("count_units") + w("output_count_units")}
-        self.duration_units = {norm(x) for x in w("duration_units")}
-        self.money_units = {norm(x) for x in w("money_units")}
+        self.placeholders = frozenset(norm(x) for x in w("placeholder_values"))
+        self.count_units = frozenset(norm(x) for x in w("count_units") + w("output_count_units"))
+        self.duration_units = frozenset(norm(x) for x in w("duration_units"))
+        self.money_units = frozenset(norm(x) for x in w("money_units"))
         self.rate = w("rate_markers")
         self.timeliness = w("timeliness_markers")
         self.formula = w("formula_markers")
-        self.input_heads = [norm(x) for x in w("input_heads")]
-        self.input_staff = [norm(x) for x in w("input_staff")]
+        self.input_heads = tuple(norm(x) for x in w("input_heads"))
+        self.input_staff = tuple(norm(x) for x in w("input_staff"))
         self.input_verbs = w("input_verbs")
-        self.sat_suffixes = [norm(x) for x in w("satisfaction_suffixes")]
+        self.input_money = self.input_verbs + ("经费", "资金")
+        self.sat_suffixes = tuple(norm(x) for x in w("satisfaction_suffixes"))
         self.deadline = w("deadline_words")
+
+
+_VOCAB_CACHE: dict[int, tuple[Any, Vocab]] = {}
+
+
+def vocab_for(ctx: Any) -> Vocab:
+    """The Vocab of `ctx`'s word lists, built once per vocabulary mapping (the rulebook's is the
+    same object for every submission), not once per submission and module."""
+    mapping = getattr(ctx, "vocab", None)
+    if not mapping:
+        return Vocab(ctx)
+    cached = _VOCAB_CACHE.get(id(mapping))
+    if cached is None or cached[0] is not mapping:
+        if len(_VOCAB_CACHE) > 16:
+            _VOCAB_CACHE.clear()
+        cached = (mapping, Vocab(ctx))
+        _VOCAB_CACHE[id(mapping)] = cached
+    return cached[1]
 
 
 # ---- value shapes ---------------------------------------------------------------------------
@@ -215,8 +234,8 @@ def hedge_word(value: str, kind: str, vocab: Vocab) -> str:
     """The hedging word in a 指标值 ("力争", "约" …), or ""; 以上 counts only inside prose."""
     t = norm(value)
     for exception in vocab.hedge_exceptions:
-        t = t.replace(norm(exception), "")
-    found = contains_any(t, vocab.hedge)
+        t = t.replace(exception, "")
+    found = find_word(t, vocab.hedge)
     if not found and kind == "qualitative" and ("以上" in t or "以下" in t):
         found = "以上" if "以上" in t else "以下"
     return found
@@ -269,7 +288,7 @@ def input_measure(name: str, shape: Shape, vocab: Vocab) -> bool:
         return False
     if any(t.endswith(h) for h in vocab.input_heads) or any(t.endswith(s) for s in vocab.input_staff):
         return True
-    return shape.kind in ("money", "unit_cost") and bool(contains_any(t, vocab.input_verbs + ["经费", "资金"]))
+    return shape.kind in ("money", "unit_cost") and bool(find_word(t, vocab.input_money))
 
 
 def sat_name_ok(name: str, vocab: Vocab) -> bool:
@@ -398,11 +417,14 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 def pair_facts(pairs: list[tuple[Indicator, dict]], form: Any, index: int, ctx: Any) -> Iterable[dict]:
     """Names of one form where the shorter is the longer with words left out (or identical)."""
-    keyed = [(name_key(fact["name"]), ind, fact) for ind, fact in pairs if fact["name"]]
-    for i, (key_a, ind_a, fact_a) in enumerate(keyed):
-        for key_b, ind_b, fact_b in keyed[i + 1:]:
-            short, long = sorted((key_a, key_b), key=len)
-            if len(short) < 2 or not _is_subsequence(short, long):
+    keyed = [(key, frozenset(key), ind, fact) for ind, fact in pairs if fact["name"]
+             for key in (name_key(fact["name"]),)]
+    for i, (key_a, chars_a, ind_a, fact_a) in enumerate(keyed):
+        for key_b, chars_b, ind_b, fact_b in keyed[i + 1:]:
+            (short, short_chars), (long, long_chars) = sorted(((key_a, chars_a), (key_b, chars_b)),
+                                                              key=lambda k: len(k[0]))
+            # The character sets rule out most pairs before the subsequence walk.
+            if len(short) < 2 or not short_chars <= long_chars or not _is_subsequence(short, long):
                 continue
             fact = ctx.base("indicator_pair", index, form, ind_b.loc or ind_b.name_loc)
             fact.update(form_names(form, index))
@@ -417,7 +439,7 @@ def pair_facts(pairs: list[tuple[Indicator, dict]], form: Any, index: int, ctx: 
 
 
 def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
-    vocab = Vocab(ctx)
+    vocab = vocab_for(ctx)
     for index, form in enumerate(submission.forms):
         if form.kind not in INDICATOR_FORMS:
             continue

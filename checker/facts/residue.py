@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from checker.facts.vocab import contains_any, form_names, join_examples, matches_pattern, norm, words
+from checker.facts.vocab import (find_word, form_names, join_examples, match_pattern, matches_pattern, norm, normed_set,
+                                 words)
 from checker.model import Location, Submission
 
 _EXAMPLE_LIMIT = 5
@@ -40,17 +41,24 @@ class _Hits:
 
 
 def _prompt(text: str) -> bool:
-    t = norm(text)
+    return _prompt_normed(norm(text))
+
+
+def _prompt_normed(t: str) -> bool:
     if _EMPTY_BRACKETS.search(t) or (_BLANK_DATE.search(t) and not re.search(r"\d", t)):
         return True
     return bool(_SEAL_ONLY.match(t))
 
 
 def _guidance(text: str, phrases: list[str]) -> bool:
-    return bool(contains_any(text, phrases)) or bool(_EXAMPLE_PREFIX.search(norm(text)))
+    return _guidance_normed(norm(text), phrases)
 
 
-def _empty_rows(form: Any, placeholder_patterns: list[str], fillers: set[str]) -> _Hits:
+def _guidance_normed(t: str, phrases: list[str]) -> bool:
+    return bool(find_word(t, phrases)) or bool(_EXAMPLE_PREFIX.search(t))
+
+
+def _empty_rows(form: Any, placeholder_patterns: list[str], fillers: frozenset[str]) -> _Hits:
     """Numbered summary / cost rows that carry nothing but a number and maybe a template name."""
     hits = _Hits()
     for line in getattr(form, "lines", []):
@@ -68,7 +76,7 @@ def _empty_rows(form: Any, placeholder_patterns: list[str], fillers: set[str]) -
 def residue_facts(form: Any, index: int, ctx: Any) -> list[dict]:
     placeholder_patterns = words(ctx, "template_placeholder_patterns")
     plan_patterns = words(ctx, "plan_placeholder_patterns")
-    fillers = {norm(w) for w in words(ctx, "filler_cells")}
+    fillers = normed_set(words(ctx, "filler_cells"))
     guidance_phrases = words(ctx, "guidance_phrases")
 
     placeholders, filler, guidance, prompts = _Hits(), _Hits(), _Hits(), _Hits()
@@ -77,14 +85,15 @@ def residue_facts(form: Any, index: int, ctx: Any) -> list[dict]:
         value = text.value or ""
         if not value.strip():
             continue
-        if norm(value) in fillers:
+        t = norm(value)  # once per cell: every check below reads the normalised text
+        if t in fillers:
             filler.add(value, text.loc)
-        elif matches_pattern(value, placeholder_patterns):
+        elif match_pattern(t, placeholder_patterns):
             placeholders.add(value, text.loc)
             seen.add(text.loc)
-        if _guidance(value, guidance_phrases):
+        if _guidance_normed(t, guidance_phrases):
             guidance.add(value[:40], text.loc)
-        if _prompt(value):
+        if _prompt_normed(t):
             prompts.add(value, text.loc)
     for plan in form.plans:
         if not plan.content.strip() and matches_pattern(plan.period, plan_patterns):

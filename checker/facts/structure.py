@@ -31,7 +31,7 @@ import re
 from typing import Any, Iterable
 
 from checker.facts import text_of
-from checker.facts.indicators import INDICATOR_FORMS, Vocab, is_period, is_placeholder, is_quantitative
+from checker.facts.indicators import INDICATOR_FORMS, Vocab, is_period, is_placeholder, is_quantitative, vocab_for
 from checker.facts.vocab import contains_any, form_names, norm, words
 from checker.model import Submission
 
@@ -262,7 +262,7 @@ def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
     doc = ctx.base("document_forms", -1, None, None)
     doc["form_count"] = len(submission.forms)
     yield doc
-    vocab = Vocab(ctx)
+    vocab = vocab_for(ctx)
     for index, form in enumerate(submission.forms):
         yield header_fact(form, index, ctx)
         if getattr(form, "period", None) is not None:

@@ -43,21 +43,48 @@ def words(ctx: Any, name: str) -> list[str]:
     return list(found) if found else list(_builtin().get(name, []))
 
 
+@lru_cache(maxsize=4096)
 def norm(text: str | None) -> str:
-    """NFKC, full-width punctuation to ASCII (≥ ≤ kept), no whitespace."""
+    """NFKC, full-width punctuation to ASCII (≥ ≤ kept), no whitespace. Memoised: the fact
+    builders ask for the same cell, name or value many times per submission."""
     if not text:
         return ""
     return _WS.sub("", unicodedata.normalize("NFKC", text).translate(_EXTRA))
 
 
-def contains_any(text: str, vocabulary: list[str]) -> str:
-    """The first word of `vocabulary` found in `text` (both normalised), or ""."""
-    t = norm(text)
-    for word in vocabulary:
-        w = norm(word)
-        if w and w in t:
+@lru_cache(maxsize=512)
+def _normed_words(vocabulary: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[tuple[str, str], ...]]:
+    """A regex finding any of the words, and (word, normalised word) for each word that
+    normalises to something, in list order. Word lists are constant, so each is normalised and
+    compiled once per process, not once per cell."""
+    pairs = tuple((word, w) for word in vocabulary if (w := norm(word)))
+    return re.compile("|".join(re.escape(w) for _, w in pairs) or "(?!)"), pairs
+
+
+def normed_set(vocabulary: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The normalised words of a list, for membership tests (`norm(cell) in normed_set(...)`)."""
+    return _normed_set(tuple(vocabulary))
+
+
+@lru_cache(maxsize=128)
+def _normed_set(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(norm(word) for word in vocabulary)
+
+
+def find_word(t: str, vocabulary: list[str] | tuple[str, ...]) -> str:
+    """The first word of `vocabulary` found in the already normalised text `t`, or ""."""
+    any_word, pairs = _normed_words(tuple(vocabulary))
+    if not any_word.search(t):  # most cells hold none of the words: one search, no loop
+        return ""
+    for word, w in pairs:
+        if w in t:
             return word
     return ""
+
+
+def contains_any(text: str, vocabulary: list[str] | tuple[str, ...]) -> str:
+    """The first word of `vocabulary` found in `text` (both normalised), or ""."""
+    return find_word(norm(text), vocabulary)
 
 
 _TOKENS = {"{D}": r"\d+", "{L}": r"[A-Z]", "{*}": r".*"}
@@ -70,15 +97,28 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(_TOKENS.get(p, re.escape(p)) for p in parts))
 
 
-def matches_pattern(text: str, patterns: list[str]) -> str:
-    """The first pattern (notation above) that matches the whole normalised `text`, or ""."""
-    t = norm(text)
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    each = tuple((pattern, _compile(pattern)) for pattern in patterns)
+    return re.compile("|".join(f"(?:{c.pattern})" for _, c in each) or "(?!)"), each
+
+
+def match_pattern(t: str, patterns: list[str] | tuple[str, ...]) -> str:
+    """The first pattern (notation above) that matches the whole already normalised `t`, or ""."""
     if not t:
         return ""
-    for pattern in patterns:
-        if _compile(pattern).fullmatch(t):
+    any_pattern, each = _compiled(tuple(patterns))
+    if not any_pattern.fullmatch(t):  # most cells match none: one match, no loop
+        return ""
+    for pattern, compiled in each:
+        if compiled.fullmatch(t):
             return pattern
     return ""
+
+
+def matches_pattern(text: str, patterns: list[str] | tuple[str, ...]) -> str:
+    """The first pattern (notation above) that matches the whole normalised `text`, or ""."""
+    return match_pattern(norm(text), patterns)
 
 
 def join_examples(items: list[str], limit: int = 5, sep: str = "、") -> str:
