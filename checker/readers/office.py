@@ -15,10 +15,13 @@ from checker.ooxml import W as _W, blocks as _blocks, children as _children
 
 import datetime as dt
 import io
+import itertools
 import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -47,7 +50,6 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DTD_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _DTD_TEXT_RE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.I)
 _UTF16_STARTS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
-_FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def _eocd_entry_count(data: bytes) -> int | None:
@@ -128,11 +130,41 @@ def _encrypted() -> ReadError:
     )
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, data: bytes) -> bytes:
+_CHUNK = 1 << 20
+_OVERLAP = 8192  # bytes of the previous chunk searched again, for matches across a boundary
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> Iterator[bytes]:
+    """A member's bytes, a megabyte at a time, never more than the size its directory entry
+    declares: a part that inflates beyond it (a zip bomb lying about its size) is refused
+    after at most one extra chunk, before anything holds it in memory."""
+    total = 0
     try:
-        return zf.read(name)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise _corrupt(data, f"{name}: {type(exc).__name__}") from exc
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    return
+                total += len(chunk)
+                if total > info.file_size:
+                    raise _lying_size(info)
+                yield chunk
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, struct.error) as exc:
+        raise _corrupt(data, f"{info.filename}: {type(exc).__name__}") from exc
+
+
+def _lying_size(info: zipfile.ZipInfo) -> ReadError:
+    return ReadError(
+        "zip_bomb",
+        f"压缩包中的部件 {info.filename} 解压后超过其声明的大小（{info.file_size} 字节），"
+        "文件已损坏或被恶意构造（疑似压缩炸弹），已拒绝读取。",
+        f"The part {info.filename} unpacks to more than its declared size ({info.file_size} bytes): "
+        "the file is damaged or crafted (a possible zip bomb); refused.",
+    )
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, data: bytes) -> bytes:
+    return b"".join(_chunks(zf, zf.getinfo(name), data))
 
 
 def _has_dtd(blob: bytes) -> bool:
@@ -145,50 +177,46 @@ def _has_dtd(blob: bytes) -> bool:
     return False
 
 
-def _scan_xml(zf: zipfile.ZipFile, data: bytes) -> bool:
-    """Refuse DTDs in every XML part; return whether any worksheet holds a formula."""
-    formulas = False
-    for info in zf.infolist():
-        name = info.filename
-        if not name.lower().endswith(_XML_SUFFIXES) and name != "[Content_Types].xml":
-            continue
-        blob = _read_member(zf, name, data)
-        if _has_dtd(blob):
-            raise ReadError(
-                "xml_entities",
-                f"文件中的 XML 部件 {name} 含有 DTD/实体声明（<!DOCTYPE/<!ENTITY），正常的 Office 文件不会有，"
-                "可能是恶意构造的文件，已拒绝读取。请用 Word/Excel/WPS 重新另存后再检查。",
-                f"The XML part {name} declares a DTD or entities (<!DOCTYPE/<!ENTITY), which genuine "
-                "Office files never do; refused. Re-save the file in Word/Excel/WPS and retry.",
-            )
-        if name.startswith("xl/worksheets/") and _FORMULA_RE.search(blob):
-            formulas = True
-    return formulas
+def _dtd_error(name: str) -> ReadError:
+    return ReadError(
+        "xml_entities",
+        f"文件中的 XML 部件 {name} 含有 DTD/实体声明（<!DOCTYPE/<!ENTITY），正常的 Office 文件不会有，"
+        "可能是恶意构造的文件，已拒绝读取。请用 Word/Excel/WPS 重新另存后再检查。",
+        f"The XML part {name} declares a DTD or entities (<!DOCTYPE/<!ENTITY), which genuine "
+        "Office files never do; refused. Re-save the file in Word/Excel/WPS and retry.",
+    )
 
 
-def _package_type(zf: zipfile.ZipFile, data: bytes) -> str:
+def _content_types(blob: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """(defaults by lower-case extension, overrides by part name without the leading /)."""
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        root = fromstring(blob)
+    except Exception:  # noqa: BLE001 - a broken manifest falls back to the entry names
+        return {}, {}
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for el in root.iter():
+        if el.tag.endswith("Default"):
+            defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
+        elif el.tag.endswith("Override"):
+            overrides[el.get("PartName", "").lstrip("/")] = el.get("ContentType", "")
+    return defaults, overrides
+
+
+def _package_type(names: set[str], overrides: dict[str, str], mime: bytes) -> str:
     """docx/docm/dotx/dotm/xlsx/odf/pptx/zip, from the content types and entries."""
-    names = set(zf.namelist())
-    if "mimetype" in names:
-        mime = _read_member(zf, "mimetype", data)[:100]
-        if mime.startswith(b"application/vnd.oasis.opendocument"):
-            return "odf"
-    if "[Content_Types].xml" in names:
-        from defusedxml.ElementTree import fromstring
-
-        try:
-            root = fromstring(_read_member(zf, "[Content_Types].xml", data))
-        except Exception:  # noqa: BLE001 - a broken manifest falls back to the entries
-            root = None
-        if root is not None:
-            types = {el.get("ContentType", "") for el in root.iter() if el.tag.endswith("Override")}
-            for ct, kind in _DOCX_TYPES.items():
-                if ct in types:
-                    return kind
-            if types & _XLSX_TYPES:
-                return "xlsx"
-            if any(_PPTX_MARK in t for t in types):
-                return "pptx"
+    if mime.startswith(b"application/vnd.oasis.opendocument"):
+        return "odf"
+    types = set(overrides.values())
+    for ct, kind in _DOCX_TYPES.items():
+        if ct in types:
+            return kind
+    if types & _XLSX_TYPES:
+        return "xlsx"
+    if any(_PPTX_MARK in t for t in types):
+        return "pptx"
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -196,17 +224,144 @@ def _package_type(zf: zipfile.ZipFile, data: bytes) -> str:
     return "zip"
 
 
+_MARKUP_HEAD = re.compile(rb"^(?:\xef\xbb\xbf)?[\s]*<")
+_MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})")
+# A formula whose cell ends right after it, or after an empty value: no cached result.
+_UNCACHED_RE = re.compile(
+    rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+
+
+@dataclass
+class _Scan:
+    """What the checks before parsing learned about a package."""
+
+    elements: int = 0
+    merged: int = 0
+    merged_example: str = ""
+    uncached_formulas: bool = False
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _is_markup(first: bytes, name: str) -> str | None:
+    """'utf-8' or a UTF-16 codec when the part is XML (or any markup); None for binary parts."""
+    for start, encoding in _UTF16_STARTS:
+        if first.startswith(start):
+            return encoding
+    if _MARKUP_HEAD.match(first) or name.lower().endswith(_XML_SUFFIXES) or name == "[Content_Types].xml":
+        return "utf-8"
+    return None
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, scan: _Scan, limits: Limits,
+               content_type: str) -> None:
+    """Stream one part through the checks: declared size honoured (always); for XML parts no
+    DTD, the element budget, and for spreadsheets the merged area and formulas without values."""
+    chunks = _chunks(zf, info, data)
+    encoding: str | None = None
+    decoder = None
+    tail = b""
+    first = True
+    for chunk in chunks:
+        if first:
+            first = False
+            encoding = None if content_type.startswith(("image/", "audio/", "video/")) else _is_markup(chunk[:4096], info.filename)
+            if encoding is None:
+                continue  # binary: only its size is checked, by reading it through
+            if encoding != "utf-8":
+                import codecs
+
+                decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        elif encoding is None:
+            continue
+        if decoder is not None:
+            chunk = decoder.decode(chunk).encode("utf-8", errors="replace")
+        buf = tail + chunk
+        if _DTD_RE.search(buf):
+            raise _dtd_error(info.filename)
+        scan.elements += chunk.count(b"<") - chunk.count(b"</")
+        if scan.elements > limits.max_xml_elements:
+            raise _too_many_elements(limits)
+        for m in _MERGE_RE.finditer(buf):
+            if m.end() <= len(tail):
+                continue  # found in the previous round
+            r1, r2 = int(m.group(2)), int(m.group(4))
+            c1, c2 = _column_number(m.group(1)), _column_number(m.group(3))
+            area = (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+            scan.merged += area - 1
+            if area > 1 and not scan.merged_example:
+                scan.merged_example = f"{m.group(1).decode()}{r1}:{m.group(3).decode()}{r2}"
+            if scan.merged > limits.max_merged_cells:
+                raise _too_many_merged(scan, limits)
+        if not scan.uncached_formulas:
+            m = _UNCACHED_RE.search(buf)
+            scan.uncached_formulas = m is not None
+        tail = buf[-_OVERLAP:]
+
+
+def _too_many_elements(limits: Limits) -> ReadError:
+    return ReadError(
+        "too_large",
+        f"文件中的 XML 内容过于庞大（超过 {limits.max_xml_elements} 个元素），远超任何绩效目标表，"
+        "疑似恶意构造的文件，已拒绝读取。",
+        f"The file's XML holds more than {limits.max_xml_elements} elements, far beyond any target table "
+        "(possibly a crafted file); refused.",
+    )
+
+
+def _too_many_merged(scan: _Scan, limits: Limits) -> ReadError:
+    return ReadError(
+        "too_large",
+        f"工作表中合并单元格覆盖的范围过大（如 {scan.merged_example}，合计超过 {limits.max_merged_cells} 个单元格），"
+        "已拒绝读取。请在 Excel/WPS 中取消整行或整列的合并后再检查。",
+        f"Merged cells cover too much of the sheet (e.g. {scan.merged_example}; over "
+        f"{limits.max_merged_cells} cells in all); refused. Unmerge whole rows or columns and retry.",
+    )
+
+
+def inspect_package(zf: zipfile.ZipFile, data: bytes, limits: Limits) -> tuple[str, _Scan]:
+    """The package's kind, and for .docx/.xlsx the result of reading every part through the
+    checks, before any library parses it."""
+    names = set(zf.namelist())
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    if "[Content_Types].xml" in names:
+        manifest = _read_member(zf, "[Content_Types].xml", data)
+        if _has_dtd(manifest):
+            raise _dtd_error("[Content_Types].xml")
+        defaults, overrides = _content_types(manifest)
+    mime = b""
+    if "mimetype" in names:
+        mime = b"".join(itertools.islice(_chunks(zf, zf.getinfo("mimetype"), data), 1))[:100]
+    kind = _package_type(names, overrides, mime)
+    scan = _Scan()
+    if kind not in ("docx", "xlsx"):
+        return kind, scan
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        name = info.filename
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+        content_type = overrides.get(name) or defaults.get(ext, "")
+        _scan_part(zf, info, data, scan, limits, content_type)
+    return kind, scan
+
+
 def read_office(path: str, data: bytes, limits: Limits) -> Document:
     """Read a zip-based Office file (.docx or .xlsx, whatever its extension)."""
     zf = _open_zip(data, limits)
     with zf:
-        kind = _package_type(zf, data)
-        if kind in ("docx", "xlsx"):
-            has_formulas = _scan_xml(zf, data)
+        kind, scan = inspect_package(zf, data, limits)
     if kind == "docx":
         return _read_docx(path, data, limits)
     if kind == "xlsx":
-        return _read_xlsx(path, data, limits, has_formulas)
+        return _read_xlsx(path, data, limits, scan.uncached_formulas)
     raise _unsupported_package(kind)
 
 
@@ -253,11 +408,9 @@ def _library_error(kind: str, exc: Exception) -> ReadError:
 
 def _check_rows(doc: Document, limits: Limits) -> None:
     if len(doc.rows) > limits.max_rows:
-        raise ReadError(
-            "too_large",
-            f"文件行数过多（超过 {limits.max_rows} 行），不像一份绩效目标表，已停止读取。",
-            f"The file has more than {limits.max_rows} rows, which is not a target table; stopped.",
-        )
+        from checker.readers import too_many_rows
+
+        raise too_many_rows(limits)
 
 
 # ---------------------------------------------------------------------------- docx
@@ -302,11 +455,31 @@ def _int_val(el, path: str, default: int) -> int:
         return default
 
 
+# Word tables have at most 63 columns; a wider span is malformed (or a memory bomb).
+_MAX_SPAN = 64
+
+
 class _DocxWalker:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, limits: Limits):
         self.doc = doc
+        self.limits = limits
         self.tables = 0
         self.paras = 0
+        self.cells = 0
+
+    def _add(self, row: Row) -> None:
+        """Append a row, refusing the document as soon as it is over a limit (not after
+        building every row of a million-paragraph file)."""
+        self.cells += len(row.cells)
+        self.doc.rows.append(row)
+        if len(self.doc.rows) > self.limits.max_rows:
+            from checker.readers import too_many_rows
+
+            raise too_many_rows(self.limits)
+        if self.cells > self.limits.max_cells:
+            from checker.readers import too_many_cells
+
+            raise too_many_cells(self.cells, self.limits)
 
     def body(self, body) -> None:
         for block in _blocks(body):
@@ -314,7 +487,7 @@ class _DocxWalker:
                 text = _para_text(block).strip()
                 if text:
                     self.paras += 1
-                    self.doc.rows.append(Row([Cell(text, Location(para=self.paras))], table=None))
+                    self._add(Row([Cell(text, Location(para=self.paras))], table=None))
             else:
                 self.table(block)
 
@@ -326,12 +499,12 @@ class _DocxWalker:
         grid: list[list[str]] = []
         for tr in _children(tbl, _W + "tr"):
             trpr = tr.find(_W + "trPr")
-            before = _int_val(trpr, _W + "gridBefore", 0) if trpr is not None else 0
-            after = _int_val(trpr, _W + "gridAfter", 0) if trpr is not None else 0
+            before = min(_MAX_SPAN, _int_val(trpr, _W + "gridBefore", 0)) if trpr is not None else 0
+            after = min(_MAX_SPAN, _int_val(trpr, _W + "gridAfter", 0)) if trpr is not None else 0
             texts: list[str] = [""] * before
             for tc in _children(tr, _W + "tc"):
                 tcpr = tc.find(_W + "tcPr")
-                span = max(1, _int_val(tcpr, _W + "gridSpan", 1)) if tcpr is not None else 1
+                span = max(1, min(_MAX_SPAN, _int_val(tcpr, _W + "gridSpan", 1))) if tcpr is not None else 1
                 vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
                 continued = vmerge is not None and vmerge.get(_W + "val", "continue") != "restart"
                 paras: list[str] = []
@@ -345,11 +518,19 @@ class _DocxWalker:
                 texts.extend([""] * (span - 1))
             texts.extend([""] * after)
             grid.append(texts)
+            if len(grid) + len(self.doc.rows) > self.limits.max_rows:
+                from checker.readers import too_many_rows
+
+                raise too_many_rows(self.limits)
         width = max((len(r) for r in grid), default=0)
+        if len(grid) * width + self.cells > self.limits.max_cells:
+            from checker.readers import too_many_cells
+
+            raise too_many_cells(len(grid) * width + self.cells, self.limits)
         for r, texts in enumerate(grid, start=1):
             texts += [""] * (width - len(texts))
             cells = [Cell(text, Location(table=t, row=r, col=c)) for c, text in enumerate(texts, start=1)]
-            self.doc.rows.append(Row(cells, table=t))
+            self._add(Row(cells, table=t))
         for inner in nested:
             self.table(inner)
 
@@ -366,7 +547,7 @@ def _read_docx(path: str, data: bytes, limits: Limits) -> Document:
     if body is None:
         raise _library_error("docx", ValueError("word/document.xml has no w:body"))
     try:
-        _DocxWalker(doc).body(body)
+        _DocxWalker(doc, limits).body(body)
     except (RecursionError, ValueError, TypeError, AttributeError) as exc:
         raise _library_error("docx", exc) from exc
     _check_rows(doc, limits)
@@ -376,34 +557,55 @@ def _read_docx(path: str, data: bytes, limits: Limits) -> Document:
 # ---------------------------------------------------------------------------- xlsx
 
 
-def _read_xlsx(path: str, data: bytes, limits: Limits, has_formulas: bool) -> Document:
+def _read_xlsx(path: str, data: bytes, limits: Limits, uncached_formulas: bool) -> Document:
     import openpyxl
 
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, rich_text=False)
+        # The formulas themselves are needed only to name the cells Excel never computed.
         formulas = (
-            openpyxl.load_workbook(io.BytesIO(data), data_only=False, rich_text=False) if has_formulas else None
+            openpyxl.load_workbook(io.BytesIO(data), data_only=False, rich_text=False) if uncached_formulas else None
         )
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file
         raise _library_error("xlsx", exc) from exc
     doc = Document(path=path, format="xlsx")
     for t, ws in enumerate(values.worksheets, start=1):
         fws = formulas[ws.title] if formulas is not None else None
-        _read_sheet(doc, ws, fws, t)
+        _read_sheet(doc, ws, fws, t, limits)
         _check_rows(doc, limits)
     return doc
 
 
-def _read_sheet(doc: Document, ws, fws, t: int) -> None:
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape_xstring(text: str) -> str:
+    """Undo the ST_Xstring escapes openpyxl leaves in: Excel writes a character XML cannot
+    hold (a control character) as _xHHHH_, and a literal "_x" as "_x005F_x"."""
+    if "_x" not in text:
+        return text
+    out = _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if any("\ud800" <= ch <= "\udfff" for ch in out):  # pairs join; a lone half becomes U+FFFD
+        out = out.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return out
+
+
+def _read_sheet(doc: Document, ws, fws, t: int, limits: Limits) -> None:
     from openpyxl.utils import get_column_letter
 
+    from checker.readers import too_many_cells, too_many_rows
+
     texts: dict[tuple[int, int], str] = {}
+    errors: list[str] = []
     # ws._cells holds only the cells present in the file; iterating the used range would
     # create a million empty cells for a sheet formatted down to row 1048576.
     for (r, c), cell in sorted(ws._cells.items()):
         text = ""
         if cell.value is not None:
-            text = cell_text(cell.value, cell.number_format)
+            value = _unescape_xstring(cell.value) if isinstance(cell.value, str) else cell.value
+            text = cell_text(value, cell.number_format)
+            if cell.data_type == "e" and len(errors) < 20:
+                errors.append(f"{ws.title}!{get_column_letter(c)}{r}（{text[:20]}）")
         elif fws is not None:
             fcell = fws._cells.get((r, c))
             if fcell is not None and fcell.data_type == "f":
@@ -416,16 +618,40 @@ def _read_sheet(doc: Document, ws, fws, t: int) -> None:
                 texts[(r, c)] = ""  # shown as a value in Excel: keep its position
         if text:
             texts[(r, c)] = text
+    if errors:
+        doc.notes.append(
+            f"单元格 {'、'.join(errors)} 是 Excel 错误值（公式出错，如 #REF!、#DIV/0!），按原文读取，"
+            "不是数字；请在 Excel/WPS 中修正公式后再检查。"
+        )
     if not texts:
         return
+    rows = sorted({r for r, _ in texts})
+    if len(rows) + len(doc.rows) > limits.max_rows:
+        raise too_many_rows(limits)
+    used = sum(len(row.cells) for row in doc.rows)
     width = max(c for _, c in texts)
-    for r in sorted({r for r, _ in texts}):
+    # Rows are padded to the sheet's width, so a row's empty cells keep their positions; a
+    # stray value far to the right (XFD1) would make that millions of empty cells: then only
+    # the cells that hold something are kept.
+    sparse = len(rows) * width + used > limits.max_cells
+    if sparse:
+        if len(texts) + used > limits.max_cells:
+            raise too_many_cells(len(texts) + used, limits)
+        doc.notes.append(
+            f"工作表“{ws.title}”中有内容的单元格分布过宽（最右到第 {get_column_letter(width)} 列），"
+            "各行只读取有内容的单元格，不补齐空白单元格。"
+        )
+    by_row: dict[int, list[int]] = {}
+    for r, c in texts:
+        by_row.setdefault(r, []).append(c)
+    for r in rows:
+        columns = sorted(by_row[r]) if sparse else range(1, width + 1)
         cells = [
             Cell(
                 texts.get((r, c), ""),
                 Location(sheet=ws.title, ref=f"{get_column_letter(c)}{r}", row=r, col=c, table=t),
             )
-            for c in range(1, width + 1)
+            for c in columns
         ]
         doc.rows.append(Row(cells, table=t))
 

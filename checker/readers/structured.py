@@ -166,6 +166,47 @@ def explain(error: dict, lang: str = "zh") -> str:
     return f"{path}：{detail}{shown}"
 
 
+def _clean_text(text: str) -> tuple[str, int]:
+    from checker.readers import strip_invisible
+
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # "\ud83d\ude00" escapes in JSON: pairs join, a lone half (which no report could
+        # write out) becomes U+FFFD.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return strip_invisible(text)
+
+
+def _clean_strings(raw: Any) -> int:
+    """Clean every string (keys too) in place, without recursion; the invisible characters removed."""
+    removed = 0
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in list(node):
+                value = node[key]
+                if isinstance(key, str):
+                    clean_key, n = _clean_text(key)
+                    removed += n
+                    if clean_key != key:
+                        del node[key]
+                        node[clean_key] = value
+                        key = clean_key
+                if isinstance(value, str):
+                    node[key], n = _clean_text(value)
+                    removed += n
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, str):
+                    node[i], n = _clean_text(value)
+                    removed += n
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+    return removed
+
+
 def read_structured(path: str, data: bytes, kind: str) -> Submission:
     """Read a canonical Submission from JSON or YAML bytes."""
     text = _decode(data, kind)
@@ -176,6 +217,7 @@ def read_structured(path: str, data: bytes, kind: str) -> Submission:
             f"{kind.upper()} 的顶层应为对象（包含 forms 等字段），实际是 {type(raw).__name__}。",
             f"The top level of the {kind.upper()} must be an object with forms etc., not {type(raw).__name__}.",
         )
+    removed = _clean_strings(raw)
     version = raw.get("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION:
         raise ReadError(
@@ -197,6 +239,10 @@ def read_structured(path: str, data: bytes, kind: str) -> Submission:
             f"The {kind.upper()} does not match the submission format ({len(errors)} error(s)):\n"
             + "\n".join(explain(e, "en") for e in shown) + more_en,
         ) from exc
+    if removed:
+        from checker.readers import invisible_note
+
+        sub.notes.append(invisible_note(removed))
     if not sub.format:
         sub.format = kind
     if not sub.source:

@@ -18,6 +18,14 @@ from charset_normalizer import from_bytes
 
 from checker.document import Cell, Document, ReadError, Row
 from checker.model import Location
+from checker.readers import (
+    DEFAULT_LIMITS,
+    Limits,
+    invisible_note,
+    strip_invisible,
+    too_many_cells,
+    too_many_chars,
+)
 
 # Tika writes Word bookmarks and images into plain text; they are not content.
 ARTEFACT_RE = re.compile(r"\[(?:bookmark|image|link):[^\]]*\]")
@@ -25,14 +33,22 @@ _PIPE_ONLY = re.compile(r"^[\s|]+$")
 _SOURCE_RE = re.compile(r"^#\s*source:", re.I)
 
 
+MIXED_NOTE = "文件中混用了 UTF-8 和 GBK/GB18030 两种文字编码，已逐行识别。"
+
+
 def decode(data: bytes) -> str:
     """Detect the encoding (UTF-8 with/without BOM, UTF-16, GB18030/GBK) and decode."""
+    return decode_with_note(data)[0]
+
+
+def decode_with_note(data: bytes) -> tuple[str, str | None]:
+    """The text, and a note (Chinese) when it had to be decoded line by line."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return data[3:].decode("utf-8", errors="replace"), None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
     # UTF-16 without BOM: many NULs in alternate positions.
@@ -44,12 +60,15 @@ def decode(data: bytes) -> str:
             except UnicodeDecodeError:
                 continue
             if _cjk_ratio(text[:2000]) > 0.05:
-                return text
+                return text, None
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed, MIXED_NOTE
     try:
         # GB18030 is a superset of GBK/GB2312 and decodes any Chinese government text.
         text = data.decode("gb18030")
         if _cjk_ratio(text[:4000]) > 0.05:
-            return text
+            return text, None
     except UnicodeDecodeError:
         pass
     best = from_bytes(data).best()
@@ -60,7 +79,37 @@ def decode(data: bytes) -> str:
             "Cannot detect the text encoding: the file may not be text, or is damaged. "
             "Save it as UTF-8 text, .docx or .xlsx and try again.",
         )
-    return str(best)
+    return str(best), None
+
+
+def _decode_mixed(data: bytes) -> str | None:
+    """Text pasted together from a UTF-8 and a GBK file: each line in its own encoding.
+
+    A line counts as UTF-8 when it decodes as UTF-8 with at least one character beyond U+07FF
+    (Chinese text); a short GBK line can pass for two-byte UTF-8 by chance, a three-byte
+    sequence much more rarely. The file is mixed only when such UTF-8 lines are a real share
+    of the non-ASCII lines and other lines are not UTF-8 at all; None otherwise."""
+    lines = data.split(b"\n")
+    decoded: list[str] = []
+    utf8 = other = 0
+    for line in lines:
+        if line.isascii():
+            decoded.append(line.decode("ascii"))
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other += 1
+            decoded.append(line.decode("gb18030", errors="replace"))
+            continue
+        if any(ord(ch) > 0x7FF for ch in text):
+            utf8 += 1
+            decoded.append(text)
+        else:
+            decoded.append(line.decode("gb18030", errors="replace"))
+    if not other or utf8 < max(2, (utf8 + other) // 10):
+        return None
+    return "\n".join(decoded)
 
 
 def _cjk_ratio(text: str) -> float:
@@ -70,11 +119,20 @@ def _cjk_ratio(text: str) -> float:
     return cjk / len(text)
 
 
-def read_text(path: str, data: bytes) -> Document:
-    text = decode(data)
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    return parse_text(path, text)
+def read_text(path: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
+    text, note = decode_with_note(data)
+    # Cheap bounds first, before a line or a cell object is built for a 50 MB file.
+    if len(text) > limits.max_chars:
+        raise too_many_chars(len(text), limits)
+    text, removed = strip_invisible(text)
+    if text.count("\n") + 1 > limits.max_cells or text.count("\t") + text.count("|") > limits.max_cells:
+        raise too_many_cells(max(text.count("\n") + 1, text.count("\t") + text.count("|")), limits)
+    doc = parse_text(path, text)
+    if note:
+        doc.notes.append(note)
+    if removed:
+        doc.notes.append(invisible_note(removed))
+    return doc
 
 
 def parse_text(path: str, text: str) -> Document:
