@@ -6,6 +6,7 @@ Layouts seen in the wild (see fixtures/):
   a line without the leading tab continuing the previous cell (seed 004);
 - pipe tables: `a | b | c` per line, or one `cell |` per line with `|`-only lines
   between rows (HTML tables copied from a page);
+- columns aligned with runs of three or more spaces (fixed-width listings, PDF copies);
 - free text: space-separated tokens, or name and value run together (PDF copies).
 Each line or group becomes a Row; the extractor decides what the cells mean.
 """
@@ -13,6 +14,7 @@ Each line or group becomes a Row; the extractor decides what the cells mean.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -151,6 +153,8 @@ def parse_text(path: str, text: str) -> Document:
         doc.rows = _rows_tika(cleaned)
     elif layout == "pipe_cells":
         doc.rows = _rows_pipe_cells(cleaned)
+    elif layout == "spaces":
+        doc.rows = _rows_aligned(cleaned)
     else:
         doc.rows = _rows_by_line(cleaned)
     return doc
@@ -169,7 +173,74 @@ def detect_layout(lines: list[str]) -> str:
         return "tika"
     if pipe_cell_lines >= 5 and pipe_only >= 3 and pipe_cell_lines > multi_tab:
         return "pipe_cells"
+    spaced = sum(1 for ln in nonblank if "\t" not in ln and ln.count("|") < 2 and _SPACE_GAP.search(ln.strip()))
+    if spaced >= 5 and 3 * spaced >= len(nonblank) and 4 * multi_tab < spaced:
+        return "spaces"
     return "lines"
+
+
+# Columns aligned with spaces (text copied from a PDF or a fixed-width listing): a gap of three
+# or more spaces separates cells. Two spaces do not: labels are spaced out to a column's width
+# ("名  称", "合  计") and words in running text are separated by one.
+_SPACE_GAP = re.compile(r"(?<=\S)[ \u3000]{3,}(?=\S)")
+
+
+_SPACE_SEGMENT = re.compile(r"[^ \u3000]+(?:[ \u3000]{1,2}[^ \u3000]+)*")
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """The cells of an aligned line with the display column each starts at (CJK = 2)."""
+    out: list[tuple[int, str]] = []
+    width, done = 0, 0
+    for m in _SPACE_SEGMENT.finditer(line):
+        width += _display_width(line[done:m.start()])
+        out.append((width, m.group(0)))
+        width += _display_width(m.group(0))
+        done = m.end()
+    return out
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _rows_aligned(lines: list[str]) -> list[Row]:
+    """Columns aligned with spaces. An empty cell is only a wider gap, so cells are placed on one
+    column grid for the whole text: every position a cell starts at in a line of two or more
+    cells is a column, and a cell goes to the column it starts under. Columns a line skips are
+    empty cells, as in a tab-separated copy of the same table, so a value stays under its header."""
+    split = {no: _segments(line) for no, line in enumerate(lines, start=1)
+             if line.strip() and "\t" not in line and line.count("|") < 2}
+    grid = _columns(start for segs in split.values() if len(segs) >= 2 for start, _ in segs)
+    rows: list[Row] = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        segs = split.get(no)
+        if segs is None:
+            parts = _split_cells(line)
+        elif len(segs) == 1:
+            parts = [segs[0][1]]
+        else:
+            parts = []
+            for start, text in segs:
+                slot = max(len(parts), grid[start])  # two cells never share a column
+                parts += [""] * (slot - len(parts)) + [text]
+        rows.append(Row(cells=[Cell(t.strip(), Location(line=no, col=i + 1)) for i, t in enumerate(parts)], table=None))
+    return rows
+
+
+def _columns(starts) -> dict[int, int]:
+    """Column index per start position; positions one apart are one column (ambiguous-width
+    characters such as ≥ and × print one or two wide)."""
+    index: dict[int, int] = {}
+    column, previous = -1, None
+    for start in sorted(set(starts)):
+        if previous is None or start - previous > 1:
+            column += 1
+        index[start] = column
+        previous = start
+    return index
 
 
 def _split_cells(line: str) -> list[str]:
@@ -191,10 +262,7 @@ def _rows_by_line(lines: list[str]) -> list[Row]:
     for no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        cells = [
-            Cell(text.strip(), Location(line=no, col=i + 1))
-            for i, text in enumerate(_split_cells(line))
-        ]
+        cells = [Cell(text.strip(), Location(line=no, col=i + 1)) for i, text in enumerate(_split_cells(line))]
         rows.append(Row(cells=cells, table=None))
     return rows
 
