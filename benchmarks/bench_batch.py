@@ -436,7 +436,13 @@ def markdown(res: dict) -> str:
         for name, ms in imp["by_package_ms"]:
             add(f"| {name} | {ms:.0f} |")
         add("")
-    acc = res["acc"]
+    lines += accuracy_lines(res["acc"], files)
+    return "\n".join(lines) + "\n"
+
+
+def accuracy_lines(acc: dict, files: int) -> list[str]:
+    lines: list[str] = []
+    add = lines.append
     add(f"Accuracy against the manifest: {sum(acc['injected'].values())} injected defects in "
         f"{files - acc['clean_files']} files, {acc['clean_files']} clean files; {len(acc['errors'])} files not checked.")
     add("")
@@ -457,19 +463,22 @@ def markdown(res: dict) -> str:
     if other:
         add("")
         add(f"Rules of families not injected that fired on clean files: {dict(sorted(other.items()))}.")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
-def details(res: dict) -> str:
+def details(res: dict, limit: int = 60) -> str:
     acc = res["acc"]
     out = []
+    by_rule = Counter(m["rule"] for m in acc["misses"])
+    if by_rule:
+        out.append(f"Missed injected defects by rule: {dict(by_rule.most_common())}")
     if acc["misses"]:
         out.append("Missed injected defects:")
-        for m in acc["misses"]:
+        for m in acc["misses"][:limit]:
             out.append(f"  {m['rule']} {m['file']} ({m['format']}, {'+'.join(m['layouts'])}): {m['detail']}")
     if acc["clean_hits"]:
         out.append("Findings on clean files:")
-        for h in acc["clean_hits"]:
+        for h in acc["clean_hits"][:limit]:
             out.append(f"  {h['rule']} {h['file']} ({h['format']}): {h['message'][:160]}")
     if acc["collateral"]:
         out.append(f"Rules that fired on defective files without being injected there: {dict(acc['collateral'].most_common())}")

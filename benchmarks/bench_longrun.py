@@ -30,7 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_batch import check_cmd, corpus_files, git_commit, machine, mb, run_measured  # noqa: E402
+from bench_batch import (accuracy, accuracy_lines, check_cmd, corpus_files, details, git_commit,  # noqa: E402
+                         machine, mb, run_measured)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"jixiao check failed (exit {run['rc']}):\n{run['stderr']}")
     report = json.loads(out.read_text(encoding="utf-8"))
     acc = accounted(corpus, report)
+    quality = accuracy(corpus, report) if (corpus / "manifest.json").exists() else None
     del report
     samples = [s for s in run["samples"] if s[1] > 0]  # the last poll may come after the exit
     table = rss_table(samples)
@@ -158,9 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         "|---:|---:|---:|",
     ]
     lines += [f"| {t:.0f} | {mb(kb)} | {n} |" for t, kb, n in table]
+    if quality is not None:
+        lines += [""] + accuracy_lines(quality, len(files))
     text = "\n".join(lines) + "\n"
     print()
     print(text)
+    if quality is not None:
+        print(details({"acc": quality}, limit=20))
     if acc["duplicates"] or acc["missing"] or acc["foreign"]:
         print("duplicates:", acc["duplicates"][:5], "missing:", acc["missing"][:5], "foreign:", acc["foreign"][:5])
     if args.md:

@@ -1049,7 +1049,7 @@ def inject(rule: str, spec: FormSpec, rng: random.Random, pair: list[FormSpec]) 
         _refresh_budget_indicators(spec)  # cost indicators follow the new amount (A10/A11 quiet)
         return f"合计 and 项目金额 {old} -> {plain(new)} (cost lines still add up to {old})"
     if rule == "A04":
-        cost = rng.choice([x for x in spec.costs if "\n" not in x.calc])
+        cost = rng.choice([x for x in spec.costs if "\n" not in x.calc and "=" in x.calc])
         head, stated = cost.calc.rsplit("=", 1)
         number = D(stated.replace("万元", ""))
         wrong = number + max(D("0.1"), (number * D(rng.randint(10, 50)) / 100).quantize(CENT))
@@ -1278,7 +1278,7 @@ def _applicable(rule: str, spec: FormSpec, composition: str, form_index: int, fm
             "Q04": "benefit", "Q14": "benefit", "Q05": "quality", "Q15": "time", "S11": "time"}
     if rule in need and need[rule] not in tags:
         return False
-    if rule == "A04" and not any("\n" not in x.calc for x in spec.costs):
+    if rule == "A04" and not any("\n" not in x.calc and "=" in x.calc for x in spec.costs):
         return False
     if composition == "special_fund_summary+spending_direction" and rule in ("A05", "A06", "T01", "A03"):
         return False  # the pair is checked across tables: keep the injected defect local to one table
@@ -1299,8 +1299,9 @@ def _weighted(rng: random.Random, items: list[tuple[str, float]]) -> str:
     return rng.choices([k for k, _ in items], weights=[w for _, w in items])[0]
 
 
-def make_file(seed: int, index: int) -> tuple[str, bytes, dict]:
-    """One submission: (file name, bytes, manifest entry). Depends only on (seed, index)."""
+def make_file(seed: int, index: int, render: bool = True) -> tuple[str, bytes, dict]:
+    """One submission: (file name, bytes, manifest entry). Depends only on (seed, index).
+    render=False builds and checks the grids but returns no bytes (fast, for tests)."""
     rng = random.Random(f"jixiao-corpus:{seed}:{index}")
     composition = _weighted(rng, COMPOSITIONS)
     fmt = _weighted(rng, FORMATS)
@@ -1373,10 +1374,15 @@ def make_file(seed: int, index: int) -> tuple[str, bytes, dict]:
     name = f"{index:05d}_{composition.replace('special_fund_summary', 'summary').replace('spending_direction', 'direction')}"
     variant = bf.Variant(name, f"jixiao synthetic corpus, seed {seed}, file {index}",
                          [LAYOUTS[s.layout](s) for s in forms])
-    if fmt == ".tika.txt":
-        data, ext = render_tika(variant), ".txt"
+    ext = ".txt" if fmt == ".tika.txt" else fmt
+    if not render:
+        for form in variant.forms:
+            bf.merges(form.grid)  # every merged region is a rectangle
+        data = b""
+    elif fmt == ".tika.txt":
+        data = render_tika(variant)
     else:
-        data, ext = bf.RENDERERS[fmt](variant), fmt
+        data = bf.RENDERERS[fmt](variant)
     entry = {
         "composition": composition,
         "forms": [s.kind for s in forms],

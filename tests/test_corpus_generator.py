@@ -73,3 +73,12 @@ def test_amounts_reconcile_in_a_clean_department_table():
     assert money["total"] == money["general"] + money["gov"] + money["other"]
     assert 10 <= len(spec.inds) <= 40
     assert {i.l1 for i in spec.inds} == {"产出指标", "成本指标", "效益指标", "满意度指标"}
+
+
+def test_thousands_of_files_build_without_error():
+    """Every defect combination the draw produces can be applied and laid out (no rendering)."""
+    seen = set()
+    for index in range(3000):
+        _, _, entry = make_corpus.make_file(11, index, render=False)
+        seen.update(d["rule"] for d in entry["defects"])
+    assert {"A01", "A03", "A04", "A05", "A06", "A07", "T01", "T03", "T04", "K01", "K05"} <= seen
