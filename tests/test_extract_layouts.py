@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 from checker.extract import extract
+from checker.extract.values import parse_money
 from checker.readers import read_document
 
 
@@ -80,3 +84,19 @@ def test_a_name_that_reads_like_a_heading_stays_a_name(tmp_path):
         ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%"),
         ("满意度指标", "服务对象满意度指标", "社会公众满意度", "≥85%"),
     ]
+
+
+def test_a_number_run_into_prose_is_not_an_amount():
+    assert parse_money("1上杭县龙岩市畲族文化研究会《闽西畲族志》编纂出版项目10") is None
+    assert parse_money("30其中:") == (Decimal("30"), None)
+    assert parse_money("12万元整") == (Decimal("12"), "万元")
+    assert parse_money("854万(高标准农田建设400万元)") == (Decimal("854"), "万元")
+
+
+def test_a_letter_with_an_allocation_list_before_the_table_is_one_form():
+    """Real doc 25: a covering letter and a numbered allocation list run into the table; the
+    list's first line ("1上杭县…") is not an amount, so no form is read out of the letter."""
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "real-docs" / "25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt"
+    submission = extract(read_document(str(path)))
+    assert [f.kind for f in submission.forms] == ["project"]
+    assert submission.forms[0].total.amount == Decimal("30")

@@ -77,9 +77,9 @@ EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
     ("22_qingshan_jiaoyu_boruo_xuexiao_2020.txt", "value_stars@form0"): _RUN_ON_PLACEHOLDER,
     ("22_qingshan_jiaoyu_boruo_xuexiao_2020.txt", "swap@form0"): _RUN_ON_SWAP,
     ("22_qingshan_jiaoyu_boruo_xuexiao_2020.txt", "swap_cost@form0"): _RUN_ON_SWAP,
-    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "value_xx@form1"): _RUN_ON_PLACEHOLDER,
-    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "value_stars@form1"): _RUN_ON_PLACEHOLDER,
-    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "swap@form1"): _RUN_ON_SWAP,
+    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "value_xx@form0"): _RUN_ON_PLACEHOLDER,
+    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "value_stars@form0"): _RUN_ON_PLACEHOLDER,
+    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "swap@form0"): _RUN_ON_SWAP,
 }
 
 

@@ -84,13 +84,18 @@ def parse_target(raw: str) -> Target:
 _MONEY = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(万元|万|元)?")
 
 
+# A number run into prose ("1上杭县龙岩市…", a numbered list copied without breaks) is not an
+# amount; a label run on after one ("30其中:") or a short word ("12万元整") still is.
+_PROSE_TAIL = re.compile(r"\s*(?!其中)[\u4e00-\u9fff]{4}")
+
+
 def parse_money(raw: str) -> tuple[Decimal, str | None] | None:
     """The first amount in a money cell and the unit written with it (万元/元/None)."""
     text = half_width(raw).strip()
     if not text:
         return None
     m = _MONEY.search(text)
-    if not m or m.start() > 2:
+    if not m or m.start() > 2 or _PROSE_TAIL.match(text, m.end()):
         return None
     try:
         amount = Decimal(m.group(1).replace(",", ""))
