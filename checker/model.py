@@ -123,6 +123,9 @@ class PlanItem(BaseModel):
     period: str = ""
     content: str = ""
     owner: str = ""
+    # A 年度主要任务 row (财预〔2015〕88号) carries its budget (总额, in the form's unit): a task
+    # with money, not a phase of the year's plan.
+    amount: Decimal | None = None
     loc: Location | None = None
 
 

@@ -269,7 +269,10 @@ class _FormReader:
                 if field:
                     self._assign(field, "money", tok.text, None, tok)
         elif words:
-            self.b.plans.append(PlanItem(content="：".join(t.text for t in words), loc=words[0].loc))
+            total = next((t for t in amounts if self.task_cols.get(t.loc.col if t.loc else -1) == "total"), amounts[0])
+            parsed = parse_money(total.text)
+            self.b.plans.append(PlanItem(content="：".join(t.text for t in words), loc=words[0].loc,
+                                         amount=parsed[0] if parsed else None))
         return True
 
     def _plan(self, toks: list[Tok]) -> None:

@@ -4,7 +4,7 @@ Kinds built here:
 
 - `document_forms` (document level): `form_count`.
 - `form_header` — one per form: `title`, `title_recognised`, `has_year` (+ `year`); department:
-  `amounts_missing_count` + `amounts_missing_zh/en`, `functions_state`, `goal_state`
+  `funds_by_source` (88号 申报表), `amounts_missing_count` + `amounts_missing_zh/en`, `functions_state`, `goal_state`
   ("filled" / "blank" / "absent": label there but empty / no such label); project and spending
   direction: `required_missing_count` + `required_missing_zh/en`.
 - `form_period` — project / spending direction with a year in its implementation period:
@@ -42,6 +42,16 @@ SATISFACTION_L2 = "服务对象满意度指标"
 
 DEPT_AMOUNTS = (("total", "资金总额", "total funds"), ("basic", "基本支出", "basic expenditure"),
                 ("project", "项目支出", "project expenditure"))
+
+
+def _funds_by_source(form: Any) -> bool:
+    """The 88号 申报表 states the year's funds by source (金额合计 = 财政拨款 + 其他资金, per task)
+    and has no 基本支出/项目支出 lines (nor a 职能 field). A table that splits by use (either
+    line present) is the other template."""
+    by_source = any(getattr(form, a, None) is not None for a in ("general_budget", "gov_fund", "other_funds"))
+    return by_source and form.basic is None and form.project is None
+
+
 # (attribute, zh, en, required only when the template has the label)
 REQUIRED_FIELDS = {
     "project": (("project_name", "项目名称", "project name", False), ("total", "预算资金", "budget amount", False),
@@ -79,8 +89,11 @@ def header_fact(form: Any, index: int, ctx: Any) -> dict:
     if form.year is not None:
         fact["year"] = form.year
     if form.kind == "department":
-        missing = [(zh, en) for attr, zh, en in DEPT_AMOUNTS if getattr(form, attr, None) is None]
+        by_source = _funds_by_source(form)
+        due = DEPT_AMOUNTS[:1] if by_source else DEPT_AMOUNTS  # by source: only the total is due
+        missing = [(zh, en) for attr, zh, en in due if getattr(form, attr, None) is None]
         fact.update({
+            "funds_by_source": by_source,
             "amounts_missing_count": len(missing),
             "amounts_missing_zh": _joined([m[0] for m in missing], "、"),
             "amounts_missing_en": _joined([m[1] for m in missing], ", "),
@@ -126,7 +139,8 @@ def period_fact(form: Any, index: int, ctx: Any) -> dict | None:
 
 
 def plan_fact(form: Any, index: int, ctx: Any) -> dict | None:
-    plans = form.plans
+    # Budgeted tasks (88号 年度主要任务) list what is done with the money, not when: not a phase plan.
+    plans = [p for p in form.plans if p.amount is None]
     if not plans:
         return None
     timed = [p for p in plans if p.period and (is_period(p.period) or _TIMED.search(p.period))]
