@@ -19,6 +19,7 @@ Optional keys are left out when the document has no value (rules test them with 
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from decimal import Decimal
@@ -28,6 +29,9 @@ from checker.facts import FactContext, money_display, name_key, text_of
 from checker.model import Indicator, Submission
 
 _QUALITATIVE_TAIL = re.compile(r"(以前|之前|前)$")
+# "12月底" is the month's last day and "年底" is 12月31日: the same deadline written two ways.
+_MONTH_END = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:底|末)")
+_YEAR_END = re.compile(r"(\d{4})年(?:底|末)")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 FUND_CLASSES = (
     ("general", ("一般公共预算", "公共预算", "财政拨款", "一般预算")),
@@ -121,7 +125,19 @@ def indicator_value_key(ind: Indicator) -> tuple[str, bool]:
     if target is not None and target.number is not None:
         number = format(target.number.normalize(), "f") if target.number != 0 else "0"
         return f"{number}{(target.unit or '').strip()}", True
-    return _QUALITATIVE_TAIL.sub("", name_key(ind.value)), False
+    return _QUALITATIVE_TAIL.sub("", name_key(_spelled_out_ends(ind.value))), False
+
+
+def _spelled_out_ends(value: str) -> str:
+    def month_end(m: re.Match) -> str:
+        year, month = m.group(1), int(m.group(2))
+        if not 1 <= month <= 12:
+            return m.group(0)
+        # Without a year, February ends on the 28th (the common case; C03 compares like with like).
+        last = calendar.monthrange(int(year) if year else 2001, month)[1]
+        return f"{year + '年' if year else ''}{month}月{last}日"
+
+    return _MONTH_END.sub(month_end, _YEAR_END.sub(r"\1年12月31日", value))
 
 
 # ---- C04 / C05 (and A06) ---------------------------------------------------------------------
