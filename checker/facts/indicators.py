@@ -6,7 +6,7 @@ Kinds built here:
   rows, which `structure.py` reports). Fields: `level1` (+ `level1_en`), `level2`, `level2_raw`, `name`, `value`,
   `standard`, `explanation` (strings, "" when absent); `value_kind` (see `shape_of`); `op`
   (">=", "<=", ">", "<", "=" or ""), `op_explicit`, `number`, `unit`; for percent values only
-  `value_bp` and `value_pct_floor` (98.5% -> 9850 and 98); flags `has_name`, `value_missing`, `rate_name`, `satisfaction`,
+  `value_bp` and `value_pct_floor` (98.5% -> 9850 and 98); flags `has_name`, `value_missing`, `rate_name`, `dimensionless_name` (系数/指数: no unit due), `satisfaction`,
   `satisfaction_by_level`, `sat_name_ok`, `swapped` (the name cell holds the value and the value
   cell a name; `value_kind` is then "swapped"), `is_cost`, `input_measure`, `value_open_ended`,
   `value_trend`, `standard_trend`, `standard_malformed_deadline`, `hedge` (+ `hedge_word`),
@@ -54,6 +54,7 @@ class Vocab:
         self.duration_units = frozenset(norm(x) for x in w("duration_units"))
         self.money_units = frozenset(norm(x) for x in w("money_units"))
         self.rate = w("rate_markers")
+        self.dimensionless = w("dimensionless_words")
         self.timeliness = w("timeliness_markers")
         self.formula = w("formula_markers")
         self.input_heads = tuple(norm(x) for x in w("input_heads"))
@@ -374,6 +375,7 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
         "number": plain_number(shape.number) if shape.number is not None else "",
         "unit": shape.unit,
         "rate_name": rate,
+        "dimensionless_name": bool(contains_any(name, vocab.dimensionless)),
         "satisfaction": by_level or "满意" in name,
         "satisfaction_by_level": by_level,
         "sat_name_ok": sat_name_ok(name, vocab),
