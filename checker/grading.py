@@ -34,7 +34,7 @@ GRADE_GLOSS_EN = {"优": "优 (excellent)", "良": "良 (good)", "中": "中 (fa
 # Keys of `config.grading` ([tool.jixiao.grading] / [grading] in jixiao.toml). A partial table is
 # merged over these defaults key by key (dicts one level deep; lists are replaced).
 # Calibration: the 14 published tables in fixtures/ (which passed a real review, so none should
-# be 差) grade 良 (11) or 中 (3): seed 000 良 81, seed 004 中 61 with the rules of 2026-11-21.
+# be 差) grade 优 (1), 良 (9) or 中 (4): seed 000 中 79, seed 004 中 61 with the rules of 2026-11-21.
 DEFAULT_GRADING: dict[str, Any] = {
     # Points one finding costs, by severity. An error is an objective defect; a warning a quality
     # issue a reviewer asks to have fixed; info is advice or needs a human and never costs points.
