@@ -130,7 +130,7 @@ def check(
 ) -> None:
     """检查绩效目标表，输出问题清单与等级 / check tables and report findings and grades."""
     from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
-    from checker.config import timeout_seconds
+    from checker.config import input_limits, timeout_seconds
     from checker.pipeline import CheckOptions
     from checker.report import ReportOptions, open_report
 
@@ -156,7 +156,7 @@ def check(
         timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT),
         lang=lang_s,
     )
-    options = CheckOptions(lang=lang_s, config=config)
+    options = CheckOptions(lang=lang_s, config=config, limits=input_limits(config))
     try:
         files, skipped = discover([str(p) for p in paths], batch_opts)
     except MissingPathError as exc:

@@ -3,6 +3,7 @@ from the input; CLI options override the file."""
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,12 +122,37 @@ def _to_config(path: Path, data: dict) -> Config:
             raise ConfigError(path, f"规则目录不存在：{directory}", f"rule directory not found: {directory}")
     config.grading = _table(path, data.get("grading", {}), "grading")
     config.limits = _table(path, data.get("limits", {}), "limits")
-    if "timeout" in config.limits:
-        timeout = config.limits["timeout"]
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-            raise ConfigError(path, f"limits.timeout = {timeout!r}：应为每个文件的秒数（≥ 0，0 表示不限）",
-                              f"limits.timeout = {timeout!r} must be seconds per file (>= 0, 0 = no limit)")
+    _check_limits(path, config.limits)
     return config
+
+
+def _limit_names() -> tuple[str, ...]:
+    from checker.readers import Limits
+
+    return tuple(f.name for f in dataclasses.fields(Limits))
+
+
+def _check_limits(path: Path, limits: dict) -> None:
+    names = _limit_names()
+    for key, value in limits.items():
+        if key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(path, f"limits.timeout = {value!r}：应为每个文件的秒数（≥ 0，0 表示不限）",
+                                  f"limits.timeout = {value!r} must be seconds per file (>= 0, 0 = no limit)")
+        elif key not in names:
+            allowed = ", ".join(("timeout",) + names)
+            raise ConfigError(path, f"[limits] 中没有 {key} 这一项；可用：{allowed}",
+                              f"[limits] has no key {key}; known keys: {allowed}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError(path, f"limits.{key} = {value!r}：应为正整数", f"limits.{key} = {value!r} must be a positive integer")
+
+
+def input_limits(config: Config):
+    """The reader Limits with the [limits] overrides of `config` (timeout is the batch's)."""
+    from checker.readers import DEFAULT_LIMITS
+
+    overrides = {k: v for k, v in config.limits.items() if k != "timeout"}
+    return dataclasses.replace(DEFAULT_LIMITS, **overrides) if overrides else DEFAULT_LIMITS
 
 
 def timeout_seconds(config: Config, default: float) -> float:

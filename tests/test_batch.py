@@ -314,3 +314,26 @@ def test_reports_are_the_same_run_to_run_unless_timings_are_asked_for(tmp_path, 
         assert run("check", str(SEED_000), str(SEED_004), "-f", fmt, "-o", out, "--fail-on", "never").returncode == 0
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
+
+
+def test_input_limits_from_config_reach_every_worker(tmp_path):
+    """[limits] overrides the reader bounds (here rows per document) in the workers too; an
+    unknown key or a bad value is a configuration error (exit 2) naming it."""
+    (tmp_path / "jixiao.toml").write_text("[limits]\nmax_rows = 5\n", encoding="utf-8")
+    shutil.copy(SEED_000, tmp_path / "a.txt")
+    shutil.copy(SEED_004, tmp_path / "b.txt")
+    for workers in ("1", "2"):
+        proc = run("check", str(tmp_path), "--format", "json", "-j", workers)
+        results = json.loads(proc.stdout)["results"]
+        assert [r["status"] for r in results] == ["error", "error"], workers
+        assert all("超过 5 行" in r["error"]["message"] for r in results)
+        assert proc.returncode == 1
+    (tmp_path / "jixiao.toml").write_text("[limits]\nmax_rows = 100000\n", encoding="utf-8")
+    proc = run("check", str(tmp_path), "--format", "json")
+    assert [r["status"] for r in json.loads(proc.stdout)["results"]] == ["checked", "checked"]
+    (tmp_path / "jixiao.toml").write_text("[limits]\nmax_rowz = 5\n", encoding="utf-8")
+    proc = run("check", str(tmp_path), "--format", "json")
+    assert proc.returncode == 2 and "max_rowz" in proc.stderr and "max_rows" in proc.stderr
+    (tmp_path / "jixiao.toml").write_text("[limits]\nmax_rows = -1\n", encoding="utf-8")
+    proc = run("check", str(tmp_path), "--format", "json")
+    assert proc.returncode == 2 and "limits.max_rows" in proc.stderr
