@@ -4,6 +4,11 @@ A rule file is data (format: rules/README.md). This module checks it with a pyda
 substitutes `$params.NAME` / `$vocab.NAME`, and returns a `Rulebook` whose variants are plain
 durable_rules conditions. It never imports durable_rules: compiling into a ruleset is the
 engine's job.
+
+A compiled rulebook is also kept on disk (`cache_dir()`), keyed on a hash of the rule files'
+paths and bytes, the configuration that shapes it and this module's own source: parsing and
+validating the YAML is most of a cold single-file check, and a key over the content means an
+edited rule file can never be served from a stale entry.
 """
 
 from __future__ import annotations
@@ -11,15 +16,19 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import pickle
 import re
 import string
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from checker import __version__
 from checker.config import Config
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -198,16 +207,122 @@ def load_rulebook(config: Config | None = None) -> Rulebook:
     key = (
         tuple((str(p), _stamp(p)) for p in files),
         tuple(config.select), tuple(config.ignore),
-        json.dumps(config.severity, sort_keys=True, ensure_ascii=False),
-        json.dumps(config.params, sort_keys=True, ensure_ascii=False, default=str),
+        _config_json(config),
     )
     book = _BOOK_CACHE.get(key)
     if book is None:
-        book = _build(files, config)
+        book = _load_or_build(files, config)
         if len(_BOOK_CACHE) > 32:
             _BOOK_CACHE.clear()
         _BOOK_CACHE[key] = book
     return book
+
+
+def _config_json(config: Config) -> str:
+    """What of the configuration shapes a rulebook, as stable text."""
+    return json.dumps([list(config.select), list(config.ignore), config.severity, config.params],
+                      sort_keys=True, ensure_ascii=False, default=str)
+
+
+# ---- the on-disk cache ----------------------------------------------------------------------
+
+CACHE_ENV = "JIXIAO_CACHE_DIR"  # a directory, or "" to keep no cache on disk
+CACHE_FORMAT = 1  # bump when what is pickled changes shape
+CACHE_KEEP = 8  # entries kept (one per rule set + configuration seen lately)
+
+
+def cache_dir() -> Path | None:
+    """Where compiled rulebooks are kept: $JIXIAO_CACHE_DIR, else the user's cache directory
+    (XDG_CACHE_HOME or ~/.cache, ~/Library/Caches, %LOCALAPPDATA%) + /jixiao; None: no disk cache."""
+    env = os.environ.get(CACHE_ENV)
+    if env is not None:
+        return Path(env) if env.strip() else None
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "jixiao" / "Cache" if base else None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "jixiao"
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "jixiao"
+
+
+def content_key(sources: list[tuple[Path, bytes]], config: Config) -> str:
+    """Hash of everything a compiled rulebook depends on: each rule file's path and bytes, the
+    configuration, this module's source, the package and Python versions."""
+    digest = hashlib.sha256()
+    for part in (str(CACHE_FORMAT), __version__, sys.version, _config_json(config)):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(_CODE_DIGEST)
+    for path, data in sources:
+        digest.update(f"{path}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _code_digest() -> bytes:
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).digest()
+    except OSError:  # no source next to the module: a random key, so nothing is ever reused
+        return os.urandom(32)
+
+
+_CODE_DIGEST = _code_digest()
+
+
+def _cache_path(directory: Path, key: str) -> Path:
+    return directory / f"rules-{key[:40]}.pickle"
+
+
+def _read_cached(key: str) -> Rulebook | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        with open(_cache_path(directory, key), "rb") as fh:
+            stored_key, book = pickle.load(fh)
+    except Exception:  # absent, unreadable, truncated, from another version: build instead
+        return None
+    if stored_key != key or not isinstance(book, Rulebook):
+        return None
+    return book
+
+
+def _write_cached(key: str, book: Rulebook) -> None:
+    directory = cache_dir()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((key, book), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, _cache_path(directory, key))  # atomic: readers see all or nothing
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        entries = sorted(directory.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except Exception:  # a read-only or full disk: the cache is only an optimisation
+        return
+
+
+def _load_or_build(files: list[Path], config: Config) -> Rulebook:
+    sources = [(path, _read_source(path)) for path in files]
+    key = content_key(sources, config)
+    book = _read_cached(key)
+    if book is None:
+        book = _build(sources, config)  # built from the very bytes the key was computed on
+        _write_cached(key, book)
+    return book
+
+
+def _read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RuleFileError(path, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
 
 
 def _rule_files(dirs: list[Path]) -> list[Path]:
@@ -224,16 +339,16 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-def _build(files: list[Path], config: Config) -> Rulebook:
+def _build(sources: list[tuple[Path, bytes]], config: Config) -> Rulebook:
     vocab: dict[str, list[str]] = {}
     specs: list[tuple[RuleSpec, str, Path, int | None]] = []
-    for path in files:
+    for path, data in sources:
         if path.name == VOCAB_FILE:
-            for name, words in _load_vocab(path).items():
+            for name, words in _load_vocab(path, data).items():
                 vocab.setdefault(name, [])
                 vocab[name].extend(w for w in words if w not in vocab[name])
         else:
-            family, rules = _load_rule_file(path)
+            family, rules = _load_rule_file(path, data)
             specs.extend((spec, family, path, line) for spec, line in rules)
 
     seen: dict[str, Path] = {}
@@ -304,27 +419,44 @@ def _fields(node: Any, aliases: set[str], out: set[str]) -> None:
             _fields(value, aliases, out)
 
 
-def _load_yaml(path: Path) -> tuple[Any, Any]:
-    stamp = _stamp(path)
-    cached = _FILE_CACHE.get((str(path), stamp))
+def _load_yaml(path: Path, data: bytes) -> tuple[Any, Any]:
+    """(node tree, data) of one YAML file: the nodes give each rule's line for messages."""
+    import yaml
+
+    key = (str(path), hashlib.sha256(data).digest())
+    cached = _FILE_CACHE.get(key)
     if cached is not None:
         return cached
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RuleFileError(path, f"不是 UTF-8 文本 / not UTF-8: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise RuleFileError(path, f"YAML 语法错误 / YAML syntax error: {getattr(exc, 'problem', exc)}",
-                            line=mark.line + 1 if mark else None) from exc
-    _FILE_CACHE[(str(path), stamp)] = (node, data)
-    return node, data
+    try:
+        try:  # libyaml when present (several times faster); same nodes, same constructor
+            loader = yaml.CSafeLoader(text)
+        except AttributeError:
+            loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            value = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError:
+        # Errors are reported by the pure-Python parser, whose messages and marks are the
+        # documented ones (and which has the last word on what is valid).
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            value = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise RuleFileError(path, f"YAML 语法错误 / YAML syntax error: {getattr(exc, 'problem', exc)}",
+                                line=mark.line + 1 if mark else None) from exc
+    _FILE_CACHE[key] = (node, value)
+    return node, value
 
 
-def _load_vocab(path: Path) -> dict[str, list[str]]:
-    _, data = _load_yaml(path)
+def _load_vocab(path: Path, raw: bytes) -> dict[str, list[str]]:
+    _, data = _load_yaml(path, raw)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -337,6 +469,8 @@ def _load_vocab(path: Path) -> dict[str, list[str]]:
 
 def _rule_lines(node: Any) -> list[int | None]:
     """1-based line of each item of the top-level `rules` list (for error messages)."""
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return []
     for key, value in node.value:
@@ -345,8 +479,8 @@ def _rule_lines(node: Any) -> list[int | None]:
     return []
 
 
-def _load_rule_file(path: Path) -> tuple[str, list[tuple[RuleSpec, int | None]]]:
-    node, data = _load_yaml(path)
+def _load_rule_file(path: Path, raw: bytes) -> tuple[str, list[tuple[RuleSpec, int | None]]]:
+    node, data = _load_yaml(path, raw)
     lines = _rule_lines(node)
     if not isinstance(data, dict):
         raise RuleFileError(path, "规则文件应含 family 和 rules / a rule file needs `family` and `rules`")
@@ -603,6 +737,8 @@ def rule_summary(rule: Rule, lang: str = "zh") -> dict:
 
 def rule_examples(rule_id: str) -> tuple[dict | None, dict | None]:
     """The first failing and the first passing case of fixtures/cases/<ID>.yaml (None if absent)."""
+    import yaml
+
     path = CASES_DIR / f"{rule_id}.yaml"
     if not path.is_file():
         return None, None
