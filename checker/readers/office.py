@@ -260,9 +260,10 @@ def _is_markup(first: bytes, name: str) -> str | None:
 
 
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, scan: _Scan, limits: Limits,
-               content_type: str) -> None:
+               content_type: str, sheet: bool) -> None:
     """Stream one part through the checks: declared size honoured (always); for XML parts no
-    DTD, the element budget, and for spreadsheets the merged area and formulas without values."""
+    DTD, the element budget, and for spreadsheets (`sheet`) the merged area and formulas
+    without values."""
     chunks = _chunks(zf, info, data)
     encoding: str | None = None
     decoder = None
@@ -283,12 +284,15 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, scan: _S
         if decoder is not None:
             chunk = decoder.decode(chunk).encode("utf-8", errors="replace")
         buf = tail + chunk
-        if _DTD_RE.search(buf):
+        if b"<!" in buf and _DTD_RE.search(buf):  # the substring test first: a scan in C
             raise _dtd_error(info.filename)
         scan.elements += chunk.count(b"<") - chunk.count(b"</")
         if scan.elements > limits.max_xml_elements:
             raise _too_many_elements(limits)
-        for m in _MERGE_RE.finditer(buf):
+        if not sheet:  # a Word document's styles are most of its bytes: no merges, no formulas
+            tail = buf[-_OVERLAP:]
+            continue
+        for m in _MERGE_RE.finditer(buf) if b"mergeCell" in buf else ():
             if m.end() <= len(tail):
                 continue  # found in the previous round
             r1, r2 = int(m.group(2)), int(m.group(4))
@@ -349,7 +353,7 @@ def inspect_package(zf: zipfile.ZipFile, data: bytes, limits: Limits) -> tuple[s
         name = info.filename
         ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
         content_type = overrides.get(name) or defaults.get(ext, "")
-        _scan_part(zf, info, data, scan, limits, content_type)
+        _scan_part(zf, info, data, scan, limits, content_type, kind == "xlsx")
     return kind, scan
 
 
@@ -536,11 +540,8 @@ class _DocxWalker:
 
 
 def _read_docx(path: str, data: bytes, limits: Limits) -> Document:
-    import docx
-
     try:
-        word = docx.Document(io.BytesIO(data))
-        body = word.element.body
+        body = _docx_body(data)
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file
         raise _library_error("docx", exc) from exc
     doc = Document(path=path, format="docx")
@@ -554,26 +555,85 @@ def _read_docx(path: str, data: bytes, limits: Limits) -> Document:
     return doc
 
 
+def _docx_body(data: bytes):
+    """The w:body of the package's main document part, found and parsed the way
+    `docx.Document()` does (python-docx's package reader and oxml parser), without parsing
+    the other parts: styles alone are most of a .docx's XML (a 350 KB styles.xml for a 20 KB
+    document) and the reader needs only the document's text."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.pkgreader import PackageReader
+    from docx.oxml.parser import parse_xml
+
+    reader = PackageReader.from_file(io.BytesIO(data))
+    main = [srel for source, srel in reader.iter_srels() if source == "/" and srel.reltype == RT.OFFICE_DOCUMENT]
+    if len(main) != 1 or main[0].is_external:
+        raise KeyError(f"{len(main)} main document relationships in the package")
+    target = main[0].target_partname
+    for partname, content_type, _reltype, blob in reader.iter_sparts():
+        if partname == target:
+            if content_type != CT.WML_DOCUMENT_MAIN:
+                raise ValueError(f"not a Word file, content type is {content_type!r}")
+            return parse_xml(blob).body
+    raise KeyError(f"main document part {target} is missing")
+
+
 # ---------------------------------------------------------------------------- xlsx
 
 
 def _read_xlsx(path: str, data: bytes, limits: Limits, uncached_formulas: bool) -> Document:
-    import openpyxl
-
     try:
-        values = openpyxl.load_workbook(io.BytesIO(data), data_only=True, rich_text=False)
+        values = _xlsx_sheets(data, data_only=True)
         # The formulas themselves are needed only to name the cells Excel never computed.
-        formulas = (
-            openpyxl.load_workbook(io.BytesIO(data), data_only=False, rich_text=False) if uncached_formulas else None
-        )
+        formulas = dict(_xlsx_sheets(data, data_only=False)) if uncached_formulas else None
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file
         raise _library_error("xlsx", exc) from exc
     doc = Document(path=path, format="xlsx")
-    for t, ws in enumerate(values.worksheets, start=1):
-        fws = formulas[ws.title] if formulas is not None else None
-        _read_sheet(doc, ws, fws, t, limits)
+    for t, (title, cells) in enumerate(values, start=1):
+        fcells = formulas.get(title) if formulas is not None else None
+        _read_sheet(doc, title, cells, fcells, t, limits)
         _check_rows(doc, limits)
     return doc
+
+
+def _xlsx_sheets(data: bytes, data_only: bool) -> list[tuple[str, dict[tuple[int, int], tuple]]]:
+    """Each worksheet's title and the cells present in its XML, {(row, col): (value, data_type,
+    number_format)}, less the positions a merged range covers other than its top-left (a full
+    openpyxl load makes those MergedCells without a value).
+
+    Read with openpyxl's read-only workbook (shared strings, styles, dates) and its worksheet
+    parser: a full load spends most of its time building per-cell style objects and
+    re-drawing the borders of every merged range, none of which a reader of text needs."""
+    import openpyxl
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet.cell_range import CellRange
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, rich_text=False,
+                                keep_links=False)
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            cells: dict[tuple[int, int], tuple] = {}
+            with ws._get_source() as src:
+                parser = WorkSheetParser(src, ws._shared_strings, data_only=data_only, epoch=wb.epoch,
+                                         date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
+                                         rich_text=False)
+                for _, row in parser.parse():
+                    for raw in row:
+                        cell = ReadOnlyCell(ws, **raw)
+                        cells[(cell.row, cell.column)] = (cell.value, cell.data_type, cell.number_format)
+            if parser.merged_cells:
+                for merged in parser.merged_cells.mergeCell:
+                    span = CellRange(merged.ref)
+                    for r in range(span.min_row, span.max_row + 1):
+                        for c in range(span.min_col, span.max_col + 1):
+                            if (r, c) != (span.min_row, span.min_col):
+                                cells.pop((r, c), None)
+            sheets.append((ws.title, cells))
+        return sheets
+    finally:
+        wb.close()
 
 
 _XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -590,27 +650,28 @@ def _unescape_xstring(text: str) -> str:
     return out
 
 
-def _read_sheet(doc: Document, ws, fws, t: int, limits: Limits) -> None:
+def _read_sheet(doc: Document, title: str, cells: dict[tuple[int, int], tuple],
+                fcells: dict[tuple[int, int], tuple] | None, t: int, limits: Limits) -> None:
     from openpyxl.utils import get_column_letter
 
     from checker.readers import too_many_cells, too_many_rows
 
     texts: dict[tuple[int, int], str] = {}
     errors: list[str] = []
-    # ws._cells holds only the cells present in the file; iterating the used range would
-    # create a million empty cells for a sheet formatted down to row 1048576.
-    for (r, c), cell in sorted(ws._cells.items()):
+    # Only the cells present in the file: iterating the used range would create a million
+    # empty cells for a sheet formatted down to row 1048576.
+    for (r, c), (value, data_type, number_format) in sorted(cells.items()):
         text = ""
-        if cell.value is not None:
-            value = _unescape_xstring(cell.value) if isinstance(cell.value, str) else cell.value
-            text = cell_text(value, cell.number_format)
-            if cell.data_type == "e" and len(errors) < 20:
-                errors.append(f"{ws.title}!{get_column_letter(c)}{r}（{text[:20]}）")
-        elif fws is not None:
-            fcell = fws._cells.get((r, c))
-            if fcell is not None and fcell.data_type == "f":
-                ref = f"{ws.title}!{get_column_letter(c)}{r}"
-                formula = str(getattr(fcell.value, "text", fcell.value))[:80]
+        if value is not None:
+            value = _unescape_xstring(value) if isinstance(value, str) else value
+            text = cell_text(value, number_format)
+            if data_type == "e" and len(errors) < 20:
+                errors.append(f"{title}!{get_column_letter(c)}{r}（{text[:20]}）")
+        elif fcells is not None:
+            fcell = fcells.get((r, c))
+            if fcell is not None and fcell[1] == "f":
+                ref = f"{title}!{get_column_letter(c)}{r}"
+                formula = str(getattr(fcell[0], "text", fcell[0]))[:80]
                 doc.notes.append(
                     f"单元格 {ref} 是公式（{formula}）但没有缓存值，未计算，按空白处理；"
                     "请在 Excel/WPS 中打开并保存后再检查。"
@@ -638,7 +699,7 @@ def _read_sheet(doc: Document, ws, fws, t: int, limits: Limits) -> None:
         if len(texts) + used > limits.max_cells:
             raise too_many_cells(len(texts) + used, limits)
         doc.notes.append(
-            f"工作表“{ws.title}”中有内容的单元格分布过宽（最右到第 {get_column_letter(width)} 列），"
+            f"工作表“{title}”中有内容的单元格分布过宽（最右到第 {get_column_letter(width)} 列），"
             "各行只读取有内容的单元格，不补齐空白单元格。"
         )
     by_row: dict[int, list[int]] = {}
@@ -649,7 +710,7 @@ def _read_sheet(doc: Document, ws, fws, t: int, limits: Limits) -> None:
         cells = [
             Cell(
                 texts.get((r, c), ""),
-                Location(sheet=ws.title, ref=f"{get_column_letter(c)}{r}", row=r, col=c, table=t),
+                Location(sheet=title, ref=f"{get_column_letter(c)}{r}", row=r, col=c, table=t),
             )
             for c in columns
         ]
