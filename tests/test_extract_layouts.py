@@ -100,3 +100,17 @@ def test_a_letter_with_an_allocation_list_before_the_table_is_one_form():
     submission = extract(read_document(str(path)))
     assert [f.kind for f in submission.forms] == ["project"]
     assert submission.forms[0].total.amount == Decimal("30")
+
+
+SUMMARY_HEAD = (
+    "2024年市级专项资金绩效目标汇总表\n填报单位：某市民政局\t\t金额单位：万元\n"
+    "序号\t名  称\t金  额\t实施期绩效目标\t年度绩效目标\n"
+    "\t合  计\t10\t\t\n一\t社会救助专项资金\t10\t\t\n1\t孤儿基本生活保障\t10\t保障水平提高\t按标准发放\n"
+)
+
+
+def test_a_bare_number_under_the_seq_header_is_a_numbered_empty_row(tmp_path):
+    text = SUMMARY_HEAD + "2\t\t\t\t\n\t\t3\t\t\n"
+    lines = _read(tmp_path, text).forms[0].lines
+    assert (lines[3].seq, lines[3].name, lines[3].amount) == ("2", "", None)
+    assert lines[4].seq == ""  # a number under 金额 is no 序号

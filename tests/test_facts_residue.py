@@ -83,3 +83,25 @@ def test_empty_plan_item_is_a_placeholder() -> None:
     form = DepartmentForm(plans=[PlanItem(period="事项2", content="")])
     placeholder = _residue(list(rs.facts(Submission(forms=[form]), FactContext())), 0)["placeholder"]
     assert placeholder["count"] == 1
+
+
+def test_lone_plan_label_read_as_content_is_a_placeholder() -> None:
+    """A 时间|事项|责任单位|工作目标 table row holding only "事项3": the lone cell is read as content."""
+    from checker.model import PlanItem
+
+    plans = [PlanItem(content="事项3"), PlanItem(period="事项1", owner="办公室"),
+             PlanItem(period="事项2", content="开展科普活动"), PlanItem(period="1月至3月", content="事项")]
+    form = DepartmentForm(plans=plans)
+    placeholder = _residue(list(rs.facts(Submission(forms=[form]), FactContext())), 0)["placeholder"]
+    assert placeholder["count"] == 2 and placeholder["examples"] == "“事项3”、“事项1”"
+
+
+def test_a_filler_cost_row_is_t02s_not_a_numbered_empty_row() -> None:
+    from checker.model import CostLine, ProjectForm
+
+    form = ProjectForm(texts=[Text(value="……", loc=Location(line=9))],
+                       cost_lines=[CostLine(content="……", loc=Location(line=9)),
+                                   CostLine(content="支出方向（子项）1", item="……", loc=Location(line=10))])
+    facts = _residue(list(rs.facts(Submission(forms=[form]), FactContext())), 0)
+    assert facts["filler"]["count"] == 1
+    assert facts["empty_row"]["count"] == 1 and facts["empty_row"]["examples"] == "“支出方向（子项）1”"

@@ -102,6 +102,7 @@ class _FormReader:
         self.cost_item_col: int | None = None  # the 支出明细 column of the cost block's header
         self.task_cols: dict[int, str] = {}  # column -> money field of a 年度主要任务 table
         self.goals_below: dict[int, str] = {}  # column -> goal field whose text is on the next row
+        self.seq_col: int | None = None  # the 序号 column of the 汇总表 header
 
     def read(self, rows: list[list[Tok]]) -> None:
         for row in rows:
@@ -156,6 +157,7 @@ class _FormReader:
             return
         if self.b.kind == "special_fund_summary" and is_summary_header(row):
             self.state = "summary"
+            self.seq_col = next((t.loc.col for t in row if norm_label(t.text) == "序号" and t.loc), None)
             return
         self._field_row(row)
 
@@ -319,6 +321,11 @@ class _FormReader:
         return self.cost_item_col is not None and tok.loc is not None and tok.loc.col == self.cost_item_col
 
     # -- 汇总表 --------------------------------------------------------------------------------
+    def _in_seq_column(self, tok: Tok) -> bool:
+        """Whether `tok` sits under the 序号 header; without column positions, assume it does."""
+        col = tok.loc.col if tok.loc else None
+        return self.seq_col is None or col is None or col == self.seq_col
+
     def _summary_row(self, row: list[Tok]) -> None:
         toks = list(row)
         seq = ""
@@ -329,7 +336,8 @@ class _FormReader:
             toks = toks[1:]
         elif _SEQ_SPECIAL.match(first):
             seq, level, toks = toks[0].text, "special", toks[1:]
-        elif _SEQ_DIRECTION.match(first) and len(toks) > 1:
+        elif _SEQ_DIRECTION.match(first) and (len(toks) > 1 or self._in_seq_column(toks[0])):
+            # A bare number under 序号 is a numbered row left empty (T03), not a name.
             seq, toks = toks[0].text, toks[1:]
         if toks and set(toks[0].text) <= set("….。·. "):
             level = "filler"

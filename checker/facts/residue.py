@@ -58,6 +58,14 @@ def _guidance_normed(t: str, phrases: list[str]) -> bool:
     return bool(find_word(t, phrases)) or bool(_EXAMPLE_PREFIX.search(t))
 
 
+def _plan_placeholder(plan: Any, patterns: list[str]) -> str | None:
+    """The 事项N label of a plan row with an empty body. Which field the label lands in depends on
+    the table's columns (a lone cell is read as the content), so any cell may hold it."""
+    if plan.content.strip() and not matches_pattern(plan.content, patterns):
+        return None
+    return next((c for c in (plan.period, *plan.owner.split(), plan.content) if matches_pattern(c, patterns)), None)
+
+
 def _empty_rows(form: Any, placeholder_patterns: list[str], fillers: frozenset[str]) -> _Hits:
     """Numbered summary / cost rows that carry nothing but a number and maybe a template name."""
     hits = _Hits()
@@ -66,10 +74,11 @@ def _empty_rows(form: Any, placeholder_patterns: list[str], fillers: frozenset[s
                 and not line.period_goal.strip() and not line.annual_goal.strip():
             hits.add(f"{line.seq} {line.name}".strip(), line.loc)
     for cost in getattr(form, "cost_lines", []):
-        words_in = [cost.content, cost.item]
-        if cost.amount is None and not cost.calculation.strip() and all(
-                not norm(w) or norm(w) in fillers or matches_pattern(w, placeholder_patterns) for w in words_in):
-            hits.add(" ".join(w for w in words_in if w).strip() or "—", cost.loc)
+        words_in = [w for w in (cost.content, cost.item) if norm(w) and norm(w) not in fillers]
+        # A row of nothing but "……" is T02's filler row; a template name with no amount is a template row.
+        if cost.amount is None and not cost.calculation.strip() and words_in and all(
+                matches_pattern(w, placeholder_patterns) for w in words_in):
+            hits.add(" ".join(words_in), cost.loc)
     return hits
 
 
@@ -96,8 +105,9 @@ def residue_facts(form: Any, index: int, ctx: Any) -> list[dict]:
         if _prompt_normed(t):
             prompts.add(value, text.loc)
     for plan in form.plans:
-        if not plan.content.strip() and matches_pattern(plan.period, plan_patterns):
-            placeholders.add(plan.period, plan.loc)
+        label = _plan_placeholder(plan, plan_patterns)
+        if label:
+            placeholders.add(label, plan.loc)
     # A name read out of a longer cell (free text: "项目名称B专项主管部门…") is not a cell of its own.
     for field in NAME_FIELDS:
         name = getattr(form, field, None)
