@@ -1088,9 +1088,23 @@ def inject(rule: str, spec: FormSpec, rng: random.Random, pair: list[FormSpec]) 
         ind = next((i for i in spec.inds if i.tag == "cost-unit"), None)
         if ind is None:
             return ""
-        factor = D(rng.choice((2, 3, 5, "0.3", "0.5")))
+        # A11 accepts a unit cost that agrees (within 20 %) with the budget or with one 支出明细 line
+        # (a component's unit cost), for any quantity in its unit: the factor must miss them all.
+        per = ind.unit.split("/", 1)[1]
+        quantities = [_quantity_number(q) for q in spec.inds if q is not ind and _matching_quantity([q], per)]
+        base = D(spec.money["project"]) if spec.kind == "department" else spec.budget_wan
+        targets = [t for t in [base, *(c.amount for c in spec.costs)] if t]
+        factors = [D(f) for f in (2, 3, 5, "0.3", "0.5")]
+        rng.shuffle(factors)
+        factor, price = None, D(0)
+        for candidate in factors:
+            price = (ind.number * candidate).quantize(CENT)
+            if all(abs(price * n / 10000 - t) > t * D("0.25") for n in quantities for t in targets):
+                factor = candidate
+                break
+        if factor is None:
+            return ""
         old = ind.value
-        price = (ind.number * factor).quantize(CENT)
         ind.value = f"≤{plain(price)}{'元/' + ind.unit.split('/', 1)[1]}"
         ind.number = price
         return f"{ind.name} {old} -> {ind.value} (×{factor}, no longer matches the budget)"

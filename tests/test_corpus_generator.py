@@ -82,3 +82,25 @@ def test_thousands_of_files_build_without_error():
         _, _, entry = make_corpus.make_file(11, index, render=False)
         seen.update(d["rule"] for d in entry["defects"])
     assert {"A01", "A03", "A04", "A05", "A06", "A07", "T01", "T03", "T04", "K01", "K05"} <= seen
+
+
+def test_an_injected_unit_cost_agrees_with_neither_the_budget_nor_a_cost_line():
+    """A11 accepts a unit cost matching the budget or one 支出明细 line (a component's cost), so the
+    injected factor must miss both for every quantity in its unit (seed 7 file 15 hit a cost line)."""
+    import random
+
+    D, injected = make_corpus.D, 0
+    for seed in range(300):
+        rng = random.Random(seed)
+        spec = make_corpus.direction(rng, 2023, rng.choice(make_corpus.DOMAINS), "南平市", "南平市科学技术协会")
+        ind = next((i for i in spec.inds if i.tag == "cost-unit"), None)
+        if ind is None or not make_corpus.inject("A11", spec, rng, [spec]):
+            continue
+        injected += 1
+        per = ind.unit.split("/", 1)[1]
+        quantities = [make_corpus._quantity_number(q) for q in spec.inds
+                      if q is not ind and make_corpus._matching_quantity([q], per)]
+        for n in quantities:
+            for target in [spec.budget_wan, *(c.amount for c in spec.costs)]:
+                assert abs(ind.number * n / 10000 - target) > target * D("0.2"), (seed, ind.value, target)
+    assert injected > 30
