@@ -244,8 +244,9 @@ def hedge_word(value: str, kind: str, vocab: Vocab) -> str:
 
 def other_year(value: str, year: int | None, kind: str = "") -> int | None:
     """The first year written in the value that is not the budget year. A period value
-    ("2023.07-2024.01") is a time window, judged with the implementation period (S15)."""
-    if year is None or kind == "period":
+    ("2023.07-2024.01") is a time window, judged with the implementation period (S15); in a
+    quantity ("≤1983.88万元", "≥2000人") the figure is an amount, not a year."""
+    if year is None or kind == "period" or kind in QUANTITATIVE_KINDS:
         return None
     for match in _YEAR_IN_TEXT.finditer(norm(value)):
         found = int(match.group(1))
