@@ -27,6 +27,8 @@ COUNT_UNITS = {"次", "个", "人", "期", "项", "场", "册", "人次", "天",
                "台", "辆", "名", "户", "份", "篇", "部", "种", "类", "轮", "期次", "场次", "万元", "元"}
 _DEADLINE = re.compile(r"^(月|日|号)(底|末|初|中旬|下旬)?(前|之前|以前|内)?(完成)?$")
 _UNIT = re.compile(r"^[^\d\s,;，；。]{1,8}$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "1,500人次"
+_WEAK_OPS = ("达到", "达")  # "达到95%以上": the suffix says which way
 
 
 def _to_decimal(num: str) -> Decimal | None:
@@ -46,18 +48,18 @@ def _to_decimal(num: str) -> Decimal | None:
 
 def parse_target(raw: str) -> Target:
     """Parse a 指标值. Anything that is not op+number+unit is qualitative."""
-    text = half_width(raw).strip().replace(" ", "")
+    text = _THOUSANDS.sub("", half_width(raw).strip().replace(" ", ""))
     target = Target(raw=raw)
     if not text:
         return target
-    op = None
+    op = prefix = None
     for word, sym in OP_WORDS:
         if text.startswith(word):
-            op, text = sym, text[len(word):]
+            op, prefix, text = sym, word, text[len(word):]
             break
     for word, sym in SUFFIX_OPS:
         if text.endswith(word) and len(text) > len(word):
-            if op is None:
+            if op is None or prefix in _WEAK_OPS:
                 op = sym
             text = text[: -len(word)]
             break
