@@ -166,27 +166,35 @@ def evaluate(submission: Submission, config: Config | None = None, lang: str = "
 
 def run_session(book: Rulebook, facts: Iterable[dict]) -> list[tuple[str, dict]]:
     """Assert `facts` in a fresh session; return the recorded (rule#variant, {alias: fact}) matches."""
+    # Refuse a bad stream before the engine sees any of it: durable_rules cannot delete a session
+    # that a refused stream left half-made (a segfault in a fresh process, error 309 otherwise).
+    full: dict[str, dict] = {}
+    for fact in facts:
+        fid = fact.get("fid") if isinstance(fact, dict) else None
+        if fid is None or "kind" not in fact:
+            raise EngineError(f"not a fact (no fid or kind): {str(fact)[:80]}")
+        if fid in full:
+            raise EngineError(f"fact asserted twice (fid {fid})")
+        full[fid] = fact
     with _LOCK:
         name = _ensure_ruleset(book)
         host = _host()
         sid = str(next(_SIDS))
         host.sink, host.errors = [], []
+        end = {"sid": sid, "fid": "__end__", "kind": END_KIND, "form": -1, "loc": 0}
+        ended = False
         _LIVE.add(sid)
         try:
             kinds, keep = book.kinds, book.fields
-            full: dict[str, dict] = {}
-            for fact in facts:
-                fid = fact["fid"]
-                if fid in full:
-                    raise EngineError(f"fact asserted twice (fid {fid})")
-                full[fid] = fact
+            for fid, fact in full.items():
                 if kinds is not None and fact["kind"] not in kinds:
                     continue  # no active rule can match this kind
                 # Only what conditions read goes to the engine; messages use the full fact.
                 slim = {k: v for k, v in fact.items() if k in keep}
                 slim["fid"], slim["sid"] = fid, sid
                 _assert(host, name, slim)
-            _assert(host, name, {"sid": sid, "fid": "__end__", "kind": END_KIND, "form": -1, "loc": 0})
+            ended = True
+            _assert(host, name, end)
             state = host.get_state(name, sid)
             problem = state.get("exception")
             if host.errors or problem:
@@ -196,6 +204,11 @@ def run_session(book: Rulebook, facts: Iterable[dict]) -> list[tuple[str, dict]]
         finally:
             host.sink = None
             try:
+                if not ended:  # the engine refused a fact mid-stream: complete the session to delete it
+                    try:
+                        host.assert_fact(name, end)
+                    except Exception:  # noqa: BLE001 - only making the state deletable
+                        pass
                 host.delete_state(name, sid)
             finally:
                 _LIVE.discard(sid)

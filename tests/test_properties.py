@@ -599,12 +599,6 @@ REFUSED_FIRST_SESSION = textwrap.dedent("""
 """)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "checker/engine.py run_session: when the stream is refused before the end-of-facts fact and no "
-    "action has run yet, the `finally: delete_state` fails: in a fresh process with "
-    "[{'fid': 'f0', 'kind': 'dept_amounts', 'form': 0, 'loc': 0}] * 2 the process dies with SIGSEGV "
-    "(exit -11), and with an unmatched kind ('no_such_kind') durable_rules_engine.error 'Could not "
-    "delete state, error code: 309' escapes instead of EngineError"))
 @pytest.mark.parametrize("kind", ["dept_amounts", "no_such_kind"])
 def test_a_refused_first_session_is_an_engine_error_not_a_crash(kind):
     run = subprocess.run([sys.executable, "-c", REFUSED_FIRST_SESSION, kind], cwd=ROOT, capture_output=True,
