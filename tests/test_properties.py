@@ -333,7 +333,7 @@ def test_tolerance_boundary(basic_yuan, project_yuan, delta_yuan, sign, total_un
         no_float(findings)
 
 
-# ==== 3. random forms, five renderings ==============================================================
+# ==== 3. random forms, six renderings ===============================================================
 
 LEVELS = {  # 一级 -> [(二级 as written, canonical 二级)]
     "产出指标": [("数量指标", "数量指标"), ("质量指标", "质量指标"), ("时效指标", "时效指标"), ("成本指标", "成本指标")],
@@ -450,17 +450,20 @@ def forms(draw):
     return bf.Variant("random", "random forms", specs), expected
 
 
-def pipe_text(tab_text: str) -> str:
-    """Each tab row as `| a | b | c |` (a line without tabs stays free text). Framed: without
-    the frame a row's leading empty cell is lost (see the xfail test below)."""
-    return "\n".join(f"| {' | '.join(line.split(chr(9)))} |" if "\t" in line else line
-                     for line in tab_text.splitlines()) + "\n"
+def pipe_text(tab_text: str, framed: bool = True) -> str:
+    """Each tab row as `| a | b | c |` (framed) or `a | b | c` (as copied from some pages); a
+    line without tabs stays free text."""
+    def row(cells: list[str]) -> str:
+        return f"| {' | '.join(cells)} |" if framed else " | ".join(cells)
+
+    return "\n".join(row(line.split(chr(9))) if "\t" in line else line for line in tab_text.splitlines()) + "\n"
 
 
 def renderings(variant) -> dict[str, bytes]:
     tab = bf.render_txt(variant)
     text = tab.decode("utf-8")
     return {"tab.txt": tab, "pipe.txt": pipe_text(text).encode("utf-8"),
+            "pipe_open.txt": pipe_text(text, framed=False).encode("utf-8"),
             "aligned.txt": (aligned(text) + "\n").encode("utf-8"),
             "form.docx": bf.render_docx(variant), "form.xlsx": bf.render_xlsx(variant)}
 
@@ -487,7 +490,7 @@ def figures(form) -> dict:
 
 @settings(CI, max_examples=40)
 @given(forms())
-def test_random_forms_read_back_from_five_renderings(spec):
+def test_random_forms_read_back_from_every_rendering(spec):
     variant, expected = spec
     findings = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -505,10 +508,6 @@ def test_random_forms_read_back_from_five_renderings(spec):
         assert found == first, name
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "checker/readers/text.py _split_cells drops a leading empty part as a frame even when the line "
-    "has no closing '|': ' |  |  | 服务对象满意度 |  | 持续提升' loses its first cell, the row shifts "
-    "left and the extractor reads the value 持续提升 as the 三级 name"))
 def test_unframed_pipe_row_keeps_its_leading_empty_cell(tmp_path):
     path = tmp_path / "pipe.txt"
     path.write_text("2024年度项目支出绩效目标表\n"
@@ -520,9 +519,6 @@ def test_unframed_pipe_row_keeps_its_leading_empty_cell(tmp_path):
     assert [(i.name, i.value) for i in indicators] == [("参训学员满意度", "持续提升"), ("服务对象满意度", "持续提升")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "checker/readers/text.py splits a pipe row only with two or more '|': a two-cell row "
-    "'项目名称 | 科普基金' stays one cell and the project name is read as '|科普基金'"))
 def test_two_cell_pipe_row_is_split(tmp_path):
     path = tmp_path / "pipe.txt"
     path.write_text("2024年度项目支出绩效目标表\n项目名称 | 科普基金\n"

@@ -173,7 +173,7 @@ def detect_layout(lines: list[str]) -> str:
         return "tika"
     if pipe_cell_lines >= 5 and pipe_only >= 3 and pipe_cell_lines > multi_tab:
         return "pipe_cells"
-    spaced = sum(1 for ln in nonblank if "\t" not in ln and ln.count("|") < 2 and _SPACE_GAP.search(ln.strip()))
+    spaced = sum(1 for ln in nonblank if "\t" not in ln and not _is_pipe_row(ln) and _SPACE_GAP.search(ln.strip()))
     if spaced >= 5 and 3 * spaced >= len(nonblank) and 4 * multi_tab < spaced:
         return "spaces"
     return "lines"
@@ -210,7 +210,7 @@ def _rows_aligned(lines: list[str]) -> list[Row]:
     cells is a column, and a cell goes to the column it starts under. Columns a line skips are
     empty cells, as in a tab-separated copy of the same table, so a value stays under its header."""
     split = {no: _segments(line) for no, line in enumerate(lines, start=1)
-             if line.strip() and "\t" not in line and line.count("|") < 2}
+             if line.strip() and "\t" not in line and not _is_pipe_row(line)}
     grid = _columns(start for segs in split.values() if len(segs) >= 2 for start, _ in segs)
     rows: list[Row] = []
     for no, line in enumerate(lines, start=1):
@@ -243,13 +243,23 @@ def _columns(starts) -> dict[int, int]:
     return index
 
 
+def _is_pipe_row(line: str) -> bool:
+    """`a | b | c`, `| a | b |`, or two cells `项目名称 | 科普基金` (a lone pipe between words)."""
+    return line.count("|") >= 2 or bool(_LONE_PIPE.search(line))
+
+
+_LONE_PIPE = re.compile(r"\S\s*\|\s*\S")
+
+
 def _split_cells(line: str) -> list[str]:
     if "\t" in line:
         return line.split("\t")
-    if "|" in line and line.count("|") >= 2:
+    if _is_pipe_row(line):
         parts = line.split("|")
-        # A leading/trailing pipe frames the row; inner empty parts are empty cells.
-        if parts and not parts[0].strip():
+        # Pipes on both ends frame the row (`| a | b |`); without the closing one, a leading pipe
+        # ends an empty first cell (` |  | 服务对象满意度 | 持续提升`). Inner empty parts are empty cells.
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
             parts = parts[1:]
         while parts and not parts[-1].strip():
             parts.pop()
