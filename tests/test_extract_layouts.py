@@ -114,3 +114,23 @@ def test_a_bare_number_under_the_seq_header_is_a_numbered_empty_row(tmp_path):
     lines = _read(tmp_path, text).forms[0].lines
     assert (lines[3].seq, lines[3].name, lines[3].amount) == ("2", "", None)
     assert lines[4].seq == ""  # a number under 金额 is no 序号
+
+
+DEPT_HEAD = (
+    "2024年部门整体支出绩效目标表\n部门(单位)名称\t青山市民政局\n"
+    "部门(单位)资金情况\t资金总额\t120\n\t基本支出\t100\n\t项目支出\t20\n"
+)
+
+
+def test_a_plan_tables_header_row_names_its_columns(tmp_path):
+    """年度重点工作计划 | 时间 | 事项 | 责任单位/科室 | 工作目标: a header, not a plan item; the rows
+    below are read by those columns, wherever the header row stands."""
+    rows = ["\t1月至6月\t社区治理\t计划财务科\t按标准发放孤儿基本生活费", "\t7月至12月\t社会救助\t办公室\t落实城乡低保政策"]
+    same_row = DEPT_HEAD + "年度重点工作计划\t时间\t事项\t责任单位/科室\t工作目标\n" + "\n".join(rows) + "\n"
+    next_row = DEPT_HEAD + "年度重点工作计划\n\t时间\t事项\t责任单位/科室\t工作目标\n" + "\n".join(rows) + "\n"
+    for text in (same_row, next_row):
+        plans = _read(tmp_path, text).forms[0].plans
+        assert [(p.period, p.content, p.owner) for p in plans] == [
+            ("1月至6月", "社区治理：按标准发放孤儿基本生活费", "计划财务科"),
+            ("7月至12月", "社会救助：落实城乡低保政策", "办公室"),
+        ]

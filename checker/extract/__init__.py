@@ -16,7 +16,8 @@ from checker.extract.indicators import IndicatorParser, is_header_row, level1_of
 from checker.extract.normalize import half_width, key
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
-    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS,
+    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
+    TASK_AMOUNT_COLUMNS,
     TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
@@ -101,6 +102,7 @@ class _FormReader:
         self.ind: IndicatorParser | None = None
         self.cost_item_col: int | None = None  # the 支出明细 column of the cost block's header
         self.task_cols: dict[int, str] = {}  # column -> money field of a 年度主要任务 table
+        self.plan_cols: dict[int, str] = {}  # column -> PlanItem field, from a plan table's header row
         self.goals_below: dict[int, str] = {}  # column -> goal field whose text is on the next row
         self.seq_col: int | None = None  # the 序号 column of the 汇总表 header
 
@@ -203,6 +205,10 @@ class _FormReader:
                     self.b.measures.append(Text(value=rest[0].text, loc=rest[0].loc))
                     i = row.index(rest[0]) + 1
                     continue
+                if vtype == "plans":
+                    self.plan_cols = {}
+                    if self._plan_header(row[i + 1:]):
+                        return
                 if vtype == "plans" and rest:
                     self._plan(rest)
                     return
@@ -226,7 +232,8 @@ class _FormReader:
                     self.goals_below[tok.loc.col] = field
             i += 1
         if not labelled and self.block == "plans":
-            self._plan(row)
+            if not self._plan_header(row):
+                self._plan(row)
         elif not labelled and self.block == "measures":
             self.b.measures.append(Text(value=" ".join(t.text for t in row), loc=row[0].loc))
 
@@ -277,7 +284,24 @@ class _FormReader:
                                          amount=parsed[0] if parsed else None))
         return True
 
+    def _plan_header(self, toks: list[Tok]) -> bool:
+        """时间 | 事项 | 责任单位/科室 | 工作目标: the columns of the plan rows below, not a plan item."""
+        cols = {t.loc.col: PLAN_COLUMNS[norm_label(t.text)] for t in toks
+                if t.loc and t.loc.col and norm_label(t.text) in PLAN_COLUMNS}
+        if len(cols) < 2 or len(cols) != len([t for t in toks if t.text.strip()]):
+            return False
+        self.plan_cols = cols
+        return True
+
     def _plan(self, toks: list[Tok]) -> None:
+        if self.plan_cols and all(t.loc and t.loc.col in self.plan_cols for t in toks):
+            parts: dict[str, list[str]] = {"period": [], "content": [], "owner": []}
+            for t in toks:
+                if t.text.strip():
+                    parts[self.plan_cols[t.loc.col]].append(t.text)
+            self.b.plans.append(PlanItem(period=" ".join(parts["period"]), content="：".join(parts["content"]),
+                                         owner=" ".join(parts["owner"]), loc=toks[0].loc))
+            return
         texts = [t.text for t in toks]
         if len(texts) == 1:
             item = PlanItem(content=texts[0], loc=toks[0].loc)

@@ -126,6 +126,15 @@ SECTION_LABELS = {
     "任务名称", "主要内容", "预算申请", "预算申请(万元)", "预算申请(元)",
 }
 
+# Column headers of a plan table (年度重点工作计划: 时间 | 事项 | 责任单位/科室 | 工作目标) -> PlanItem field.
+PLAN_COLUMNS = {
+    "时间": "period", "时间节点": "period", "完成时间": "period", "实施时间": "period", "时间安排": "period",
+    "阶段": "period", "时段": "period", "月份": "period",
+    "事项": "content", "工作事项": "content", "重点工作": "content", "工作内容": "content", "主要内容": "content",
+    "工作目标": "content", "目标": "content", "工作任务": "content", "任务": "content",
+    "责任单位": "owner", "责任科室": "owner", "责任单位/科室": "owner", "责任部门": "owner", "责任人": "owner",
+}
+
 # Amount columns of a task table (财预〔2015〕88号 年度主要任务: 总额 / 财政拨款 / 其他资金) -> money field.
 TASK_AMOUNT_COLUMNS = {"总额": "total", "合计": "total", "财政拨款": "general_budget", "其他资金": "other_funds"}
 TOTAL_ROW_LABELS = {"金额合计", "合计", "总计"}
