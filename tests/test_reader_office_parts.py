@@ -84,3 +84,24 @@ def test_xlsx_number_formats_come_from_the_styles():
     buf = io.BytesIO()
     wb.save(buf)
     assert read_document("formats.xlsx", buf.getvalue()).rows[0].texts == ["12.50%", "650.10"]
+
+
+def _elements(data: bytes) -> tuple[int, int]:
+    """(every '<', '<' minus '</') over the package's XML parts."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    blobs = [src.read(i) for i in src.infolist() if not i.filename.endswith((".jpeg", ".png"))]
+    return sum(b.count(b"<") for b in blobs), sum(b.count(b"<") - b.count(b"</") for b in blobs)
+
+
+def test_the_element_limit_counts_elements_not_tags():
+    from checker.readers import Limits
+
+    data = small_docx()
+    tags, elements = _elements(data)
+    assert elements < tags
+    # Between the two: only the exact count (opening tags) keeps the file under the limit.
+    doc = read_document("limit.docx", data, Limits(max_xml_elements=elements))
+    assert doc.rows[1].texts == ["资金总额", "650.17"]
+    with pytest.raises(ReadError) as info:
+        read_document("limit.docx", data, Limits(max_xml_elements=elements - 1))
+    assert info.value.code == "too_large"

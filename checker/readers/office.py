@@ -236,10 +236,15 @@ _UNCACHED_RE = re.compile(
 class _Scan:
     """What the checks before parsing learned about a package."""
 
-    elements: int = 0
+    elements: int = 0  # exact (`<` minus `</`), or with exact=False an upper bound (every `<`)
     merged: int = 0
     merged_example: str = ""
     uncached_formulas: bool = False
+    exact: bool = False
+
+
+class _Recount(Exception):
+    """The upper bound on elements passed the limit: count exactly (the rare, large package)."""
 
 
 def _column_number(letters: bytes) -> int:
@@ -284,10 +289,14 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, scan: _S
         if decoder is not None:
             chunk = decoder.decode(chunk).encode("utf-8", errors="replace")
         buf = tail + chunk
-        if b"<!" in buf and _DTD_RE.search(buf):  # the substring test first: a scan in C
+        if b"!" in buf and b"<!" in buf and _DTD_RE.search(buf):  # one-byte test first: memchr
             raise _dtd_error(info.filename)
-        scan.elements += chunk.count(b"<") - chunk.count(b"</")
+        # Every `<` bounds the elements from above; the exact count (less closing tags) costs a
+        # second, slower search, so it is made only for a package whose bound is over the limit.
+        scan.elements += chunk.count(b"<") - (chunk.count(b"</") if scan.exact else 0)
         if scan.elements > limits.max_xml_elements:
+            if not scan.exact:
+                raise _Recount()
             raise _too_many_elements(limits)
         if not sheet:  # a Word document's styles are most of its bytes: no merges, no formulas
             tail = buf[-_OVERLAP:]
@@ -344,9 +353,16 @@ def inspect_package(zf: zipfile.ZipFile, data: bytes, limits: Limits) -> tuple[s
     if "mimetype" in names:
         mime = b"".join(itertools.islice(_chunks(zf, zf.getinfo("mimetype"), data), 1))[:100]
     kind = _package_type(names, overrides, mime)
-    scan = _Scan()
     if kind not in ("docx", "xlsx"):
-        return kind, scan
+        return kind, _Scan()
+    try:
+        return kind, _scan_parts(zf, data, limits, kind, defaults, overrides, _Scan())
+    except _Recount:  # the same checks again, counting elements exactly
+        return kind, _scan_parts(zf, data, limits, kind, defaults, overrides, _Scan(exact=True))
+
+
+def _scan_parts(zf: zipfile.ZipFile, data: bytes, limits: Limits, kind: str, defaults: dict[str, str],
+                overrides: dict[str, str], scan: _Scan) -> _Scan:
     for info in zf.infolist():
         if info.is_dir():
             continue
@@ -354,7 +370,7 @@ def inspect_package(zf: zipfile.ZipFile, data: bytes, limits: Limits) -> tuple[s
         ext = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
         content_type = overrides.get(name) or defaults.get(ext, "")
         _scan_part(zf, info, data, scan, limits, content_type, kind == "xlsx")
-    return kind, scan
+    return scan
 
 
 def read_office(path: str, data: bytes, limits: Limits) -> Document:
@@ -362,8 +378,8 @@ def read_office(path: str, data: bytes, limits: Limits) -> Document:
     zf = _open_zip(data, limits)
     with zf:
         kind, scan = inspect_package(zf, data, limits)
-    if kind == "docx":
-        return _read_docx(path, data, limits)
+        if kind == "docx":
+            return _read_docx(path, data, limits, zf)
     if kind == "xlsx":
         return _read_xlsx(path, data, limits, scan.uncached_formulas)
     raise _unsupported_package(kind)
@@ -539,9 +555,11 @@ class _DocxWalker:
             self.table(inner)
 
 
-def _read_docx(path: str, data: bytes, limits: Limits) -> Document:
+def _read_docx(path: str, data: bytes, limits: Limits, zf: zipfile.ZipFile) -> Document:
     try:
-        body = _docx_body(data)
+        body = _docx_body(zf, data)
+    except ReadError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file
         raise _library_error("docx", exc) from exc
     doc = Document(path=path, format="docx")
@@ -555,27 +573,36 @@ def _read_docx(path: str, data: bytes, limits: Limits) -> Document:
     return doc
 
 
-def _docx_body(data: bytes):
-    """The w:body of the package's main document part, found and parsed the way
-    `docx.Document()` does (python-docx's package reader and oxml parser), without parsing
-    the other parts: styles alone are most of a .docx's XML (a 350 KB styles.xml for a 20 KB
-    document) and the reader needs only the document's text."""
+def _docx_body(zf: zipfile.ZipFile, data: bytes):
+    """The w:body of the package's main document part, found the way `docx.Document()` finds
+    it (the package relationship of type officeDocument, its content type from
+    [Content_Types].xml, case-insensitively) with python-docx's OPC and oxml parsers, but
+    reading and parsing that part alone: styles are most of a .docx's XML (a 350 KB styles.xml
+    for a 20 KB document), and every part was already read once by the checks above."""
     from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.pkgreader import PackageReader
+    from docx.opc.oxml import parse_xml as parse_opc_xml
+    from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
     from docx.oxml.parser import parse_xml
 
-    reader = PackageReader.from_file(io.BytesIO(data))
-    main = [srel for source, srel in reader.iter_srels() if source == "/" and srel.reltype == RT.OFFICE_DOCUMENT]
-    if len(main) != 1 or main[0].is_external:
+    rels = parse_opc_xml(_read_member(zf, PACKAGE_URI.rels_uri.membername, data))
+    main = [rel for rel in rels.Relationship_lst if rel.reltype == RT.OFFICE_DOCUMENT]
+    if len(main) != 1 or main[0].target_mode == RTM.EXTERNAL:
         raise KeyError(f"{len(main)} main document relationships in the package")
-    target = main[0].target_partname
-    for partname, content_type, _reltype, blob in reader.iter_sparts():
-        if partname == target:
-            if content_type != CT.WML_DOCUMENT_MAIN:
-                raise ValueError(f"not a Word file, content type is {content_type!r}")
-            return parse_xml(blob).body
-    raise KeyError(f"main document part {target} is missing")
+    partname = PackURI.from_rel_ref(PACKAGE_URI.baseURI, main[0].target_ref)
+    types = parse_opc_xml(_read_member(zf, CONTENT_TYPES_URI.membername, data))
+    overrides = {o.partname.lower(): o.content_type for o in types.overrides}
+    defaults = {d.extension.lower(): d.content_type for d in types.defaults}
+    if partname.lower() in overrides:
+        content_type = overrides[partname.lower()]
+    elif partname.ext.lower() in defaults:
+        content_type = defaults[partname.ext.lower()]
+    else:
+        raise KeyError(f"no content type for {partname}")
+    if content_type != CT.WML_DOCUMENT_MAIN:
+        raise ValueError(f"not a Word file, content type is {content_type!r}")
+    return parse_xml(_read_member(zf, partname.membername, data)).body
 
 
 # ---------------------------------------------------------------------------- xlsx
