@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import glob
 import logging
-import multiprocessing
 import os
+import pickle
 import re
 import signal
 import stat
@@ -32,10 +32,11 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait as wait_any
+from typing import TYPE_CHECKING
 
-from checker.model import FileError, Result
-from checker.pipeline import CheckOptions, check_file
+if TYPE_CHECKING:  # imported where used: the CLI starts the fork server before it needs them
+    from checker.model import Result
+    from checker.pipeline import CheckOptions
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,12 @@ WINDOW_PER_WORKER = 4  # files a worker may run ahead of the next result to yiel
 # outside the pipeline ("raise"). Read from the environment when a batch starts.
 TEST_HOOK_ENV = "JIXIAO_TEST_WORKER_HOOK"
 PRELOAD = ["checker.pipeline", "checker.engine", "checker.extract", "checker.readers", "checker.grading",
-           "checker.facts", "checker.rulebook", "checker._preload"]
+           "checker.facts", "checker.rulebook", "checker._preload",
+           # What the Office readers import when they first read a file (they import lazily, so
+           # a text-only check never pays for them): once here instead of once per worker.
+           "defusedxml.ElementTree", "docx.opc.pkgreader", "docx.oxml.parser", "openpyxl.reader.excel",
+           "openpyxl.worksheet._reader", "openpyxl.cell.read_only", "openpyxl.worksheet.cell_range",
+           "checker.baseline"]
 
 
 @dataclass
@@ -266,6 +272,8 @@ class _FileTimeout(BaseException):
 
 
 def timeout_result(path: str, seconds: float, lang: str) -> Result:
+    from checker.model import FileError, Result
+
     if lang == "en":
         message = f"Timed out: checking this file took longer than {seconds:g} s and was stopped (see --timeout)."
     else:
@@ -274,6 +282,8 @@ def timeout_result(path: str, seconds: float, lang: str) -> Result:
 
 
 def crash_result(path: str, exitcode: int | None, lang: str) -> Result:
+    from checker.model import FileError, Result
+
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -293,6 +303,7 @@ def crash_result(path: str, exitcode: int | None, lang: str) -> Result:
 
 
 def _internal_result(path: str, exc: BaseException, lang: str) -> Result:
+    from checker.model import Result
     from checker.pipeline import _internal
 
     error = _internal(exc if isinstance(exc, Exception) else RuntimeError(repr(exc)), lang)
@@ -325,6 +336,8 @@ def _run_hook(path: str, hooks: list[tuple[str, str]]) -> None:
 
 
 def _check_one(path: str, options: CheckOptions, hooks: list[tuple[str, str]]) -> Result:
+    from checker.pipeline import check_file
+
     if hooks:
         _run_hook(path, hooks)
     return check_file(path, options)
@@ -376,7 +389,11 @@ def worker_count(opts: BatchOptions, n_files: int) -> int:
 def start_early(opts: BatchOptions, n_files: int) -> None:
     """Start the fork server now, so it imports and parses the rules while this process is still
     validating options (the CLI calls it right after discovery). Harmless when unused."""
-    if worker_count(opts, n_files) > 1 and "forkserver" in multiprocessing.get_all_start_methods():
+    if worker_count(opts, n_files) <= 1:
+        return
+    import multiprocessing  # here, not at the top: a single-file check never starts a process
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
         try:
             _context()
             from multiprocessing import forkserver
@@ -384,6 +401,16 @@ def start_early(opts: BatchOptions, n_files: int) -> None:
             forkserver.ensure_running()
         except Exception:  # the pool will find out, and fall back
             log.debug("cannot start the fork server early", exc_info=True)
+
+
+def start_for_paths(paths: list[str], workers: int | None) -> None:
+    """start_early() before discovery, from the command line alone: unless one worker was asked
+    for or the only argument is one file, a batch is likely, and the fork server's imports
+    (most of a batch's start-up) then overlap the CLI's own. At worst, for a directory holding
+    a single file, a fork server starts that is never used."""
+    if workers == 1 or (len(paths) == 1 and os.path.isfile(paths[0])):
+        return
+    start_early(BatchOptions(workers=workers), 2)
 
 
 def iter_results(files: list[str], options: CheckOptions, opts: BatchOptions) -> Iterator[Result]:
@@ -412,6 +439,8 @@ def run_batch(paths: list[str], options: CheckOptions, opts: BatchOptions) -> tu
 # ---- the worker pool --------------------------------------------------------------------------
 
 def _context():
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         # Imported once in the fork server (no engine host, so no threads there), inherited by
@@ -447,12 +476,14 @@ def _worker_main(conn, options: CheckOptions, hooks: list[tuple[str, str]]) -> N
             result = _check_one(path, options, hooks)
         except BaseException as exc:  # noqa: BLE001 -- the file, not the worker, failed
             result = _internal_result(path, exc, options.lang)
+        try:  # pickled here, so the parent can hand out the next file before unpickling this one
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # the result would not pickle
+            payload = pickle.dumps(_internal_result(path, exc, options.lang), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            conn.send(("result", index, result))
+            conn.send(("result", index, payload))
         except (EOFError, OSError):
             return
-        except Exception as exc:  # the result would not pickle
-            conn.send(("result", index, _internal_result(path, exc, options.lang)))
 
 
 class _Worker:
@@ -493,6 +524,14 @@ class _Worker:
             pass
 
 
+@dataclass
+class _Pending:
+    """A worker's result as it arrived: pickled, unpickled only when its turn to be yielded comes."""
+
+    path: str
+    payload: bytes
+
+
 class WorkerPool:
     """Worker processes for one batch (see the module doc). `startup` holds each worker's
     seconds from start to ready, for measurement."""
@@ -515,7 +554,7 @@ class WorkerPool:
     def run(self, files: list[str]) -> Iterator[Result]:
         n = len(files)
         window = max(self.size * WINDOW_PER_WORKER, self.size + 1)
-        done: dict[int, Result] = {}
+        done: dict[int, Result | _Pending] = {}
         next_send = next_out = 0
         try:
             for _ in range(self.size):
@@ -524,23 +563,41 @@ class WorkerPool:
             log.debug("cannot start workers", exc_info=True)
             self._startup_failures = MAX_STARTUP_FAILURES
         while next_out < n:
-            while next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
-            if next_out >= n:
-                break
             if self._startup_failures >= MAX_STARTUP_FAILURES:
                 yield from self._fall_back(files, done, next_out)
                 return
+            # Idle workers get their next file before any result is unpickled and reported:
+            # that work is the parent's, and a worker should not wait for it.
             for worker in self.workers:
                 if worker.ready and worker.task is None and next_send < n and next_send < next_out + window:
                     worker.send(next_send, files[next_send], self.timeout)
                     next_send += 1
+            if next_out in done:
+                while next_out in done:
+                    yield self._unpack(done.pop(next_out))
+                    next_out += 1
+                continue
             self._step(done)
             self.max_buffered = max(self.max_buffered, len(done))
 
-    def _step(self, done: dict[int, Result]) -> None:
+    def _unpack(self, item: Result | _Pending) -> Result:
+        if not isinstance(item, _Pending):
+            return item
+        from checker.model import Result
+
+        try:
+            result = pickle.loads(item.payload)
+            if not isinstance(result, Result):
+                raise TypeError(f"a worker sent {type(result).__name__}, not a Result")
+            return result
+        except Exception as exc:  # noqa: BLE001 -- a result that would not unpickle
+            log.debug("bad result from worker", exc_info=True)
+            return _internal_result(item.path, exc, self.lang)
+
+    def _step(self, done: dict[int, Result | _Pending]) -> None:
         """Wait for a message, a death or a deadline; settle what happened."""
+        from multiprocessing.connection import wait as wait_any
+
         now = time.monotonic()
         deadlines = [w.deadline for w in self.workers if w.deadline is not None]
         wait_for = max(0.0, min(deadlines) - now) if deadlines else None
@@ -559,7 +616,7 @@ class WorkerPool:
                 elif worker.deadline is not None:  # still no answer: stop it
                     self._overdue(i, worker, done)
 
-    def _drain(self, worker: _Worker, done: dict[int, Result]) -> bool:
+    def _drain(self, worker: _Worker, done: dict[int, Result | _Pending]) -> bool:
         """Read every message waiting from a worker; False if its connection is broken."""
         try:
             while worker.conn.poll():
@@ -571,7 +628,7 @@ class WorkerPool:
                     self.startup.append(worker.ready_after)
                     self._startup_failures = 0
                 elif message[0] == "result" and worker.task is not None and message[1] == worker.task[0]:
-                    done[message[1]] = message[2]
+                    done[message[1]] = _Pending(worker.task[1], message[2])
                     worker.task, worker.deadline = None, None
         except (EOFError, OSError):
             return False
@@ -580,7 +637,7 @@ class WorkerPool:
             return False
         return True
 
-    def _dead(self, i: int, worker: _Worker, done: dict[int, Result]) -> None:
+    def _dead(self, i: int, worker: _Worker, done: dict[int, Result | _Pending]) -> None:
         worker.proc.join(5)
         exitcode = worker.proc.exitcode
         if worker.task is not None:
@@ -590,7 +647,7 @@ class WorkerPool:
             self._startup_failures += 1
         self._replace(i, worker, kill=True)
 
-    def _overdue(self, i: int, worker: _Worker, done: dict[int, Result]) -> None:
+    def _overdue(self, i: int, worker: _Worker, done: dict[int, Result | _Pending]) -> None:
         if worker.task is not None:
             index, path = worker.task
             done[index] = timeout_result(path, self.timeout or 0, self.lang)
@@ -610,7 +667,7 @@ class WorkerPool:
             if not self.workers:
                 self._startup_failures = MAX_STARTUP_FAILURES
 
-    def _fall_back(self, files: list[str], done: dict[int, Result], next_out: int) -> Iterator[Result]:
+    def _fall_back(self, files: list[str], done: dict[int, Result | _Pending], next_out: int) -> Iterator[Result]:
         """Workers cannot start here: check the remaining files in this process."""
         sys.stderr.write("警告：无法启动工作进程，改为在本进程中逐个检查。\n" if self.lang != "en" else
                          "Warning: worker processes cannot start; checking in this process instead.\n")
@@ -620,8 +677,8 @@ class WorkerPool:
         self.workers = []
         for index in range(next_out, len(files)):
             result = done.pop(index, None)
-            yield result if result is not None else _check_guarded(files[index], self.options, self.timeout,
-                                                                   self.hooks)
+            yield self._unpack(result) if result is not None else _check_guarded(files[index], self.options,
+                                                                                 self.timeout, self.hooks)
 
     def close(self) -> None:
         for worker in self.workers:

@@ -14,9 +14,16 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
 from checker import __version__
+
+
+def Console(*args, **kwargs):  # noqa: N802 - rich's Console, imported when something is printed
+    """rich.console.Console, imported on first use: a JSON report to a file never needs rich,
+    and its import is a noticeable part of a cold single-file check."""
+    from rich.console import Console as RichConsole
+
+    return RichConsole(*args, **kwargs)
 
 app = typer.Typer(
     add_completion=False,
@@ -129,11 +136,6 @@ def check(
     timings: bool = typer.Option(False, "--timings", help="报告中包含各阶段耗时 / include per-stage timings"),
 ) -> None:
     """检查绩效目标表，输出问题清单与等级 / check tables and report findings and grades."""
-    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
-    from checker.config import input_limits, timeout_seconds
-    from checker.pipeline import CheckOptions
-    from checker.report import ReportOptions, open_report
-
     lang_s = lang.value
     if fmt == CheckFormat.xlsx and output is None:
         raise usage_error("xlsx 报告需要 --output 文件。", "The xlsx report needs --output FILE.", lang_s)
@@ -146,6 +148,15 @@ def check(
     if timeout is not None and timeout < 0:
         raise usage_error(f"--timeout 应为秒数 ≥ 0（收到 {timeout:g}）。",
                           f"--timeout must be seconds >= 0 (got {timeout:g}).", lang_s)
+    from checker.batch import start_for_paths
+
+    if workers is None or workers > 1:  # before the imports below: the fork server's overlap them
+        start_for_paths([str(p) for p in paths], workers)
+    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
+    from checker.config import input_limits, timeout_seconds
+    from checker.pipeline import CheckOptions
+    from checker.report import ReportOptions, open_report
+
     config = _load_config(paths, config_file, select, ignore, rules_dir, lang_s)
     batch_opts = BatchOptions(
         recursive=recursive,
@@ -173,9 +184,10 @@ def check(
             mark = load_baseline(baseline, only_new=only_new)
         except BaselineError as exc:
             raise usage_error(exc.zh, exc.en, lang_s) from exc
-    err = Console(stderr=True)
-    for note in skipped:
-        err.print(note, highlight=False, markup=False)
+    if skipped:
+        err = Console(stderr=True)
+        for note in skipped:
+            err.print(note, highlight=False, markup=False)
     reporter = open_report(fmt.value, lang_s, ReportOptions(timings=timings, skipped=skipped), output)
     outcome = Outcome()
     # A bar on stderr when it is a terminal, unless the report itself streams to the same
