@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from checker.document import Cell, Document, ReadError, Row
@@ -612,12 +613,12 @@ def _read_xlsx(path: str, data: bytes, limits: Limits, uncached_formulas: bool) 
     try:
         values = _xlsx_sheets(data, data_only=True)
         # The formulas themselves are needed only to name the cells Excel never computed.
-        formulas = dict(_xlsx_sheets(data, data_only=False)) if uncached_formulas else None
+        formulas = _xlsx_sheets(data, data_only=False) if uncached_formulas else None
     except Exception as exc:  # noqa: BLE001 - any library failure is a damaged file
         raise _library_error("xlsx", exc) from exc
     doc = Document(path=path, format="xlsx")
     for t, (title, cells) in enumerate(values, start=1):
-        fcells = formulas.get(title) if formulas is not None else None
+        fcells = formulas[t - 1][1] if formulas is not None else None  # the same sheets, in the same order
         _read_sheet(doc, title, cells, fcells, t, limits)
         _check_rows(doc, limits)
     return doc
@@ -628,22 +629,33 @@ def _xlsx_sheets(data: bytes, data_only: bool) -> list[tuple[str, dict[tuple[int
     number_format)}, less the positions a merged range covers other than its top-left (a full
     openpyxl load makes those MergedCells without a value).
 
-    Read with openpyxl's read-only workbook (shared strings, styles, dates) and its worksheet
-    parser: a full load spends most of its time building per-cell style objects and
-    re-drawing the borders of every merged range, none of which a reader of text needs."""
-    import openpyxl
+    Read with openpyxl's own reader in read-only mode (manifest, shared strings, workbook,
+    styles: what values, dates and number formats need) and its worksheet parser. A full load
+    spends most of its time building per-cell style objects and re-drawing the borders of every
+    merged range; `load_workbook(read_only=True)` would also parse the start of every sheet once
+    more for its <dimension>, and the document properties and theme: none of that is text."""
     from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
     from openpyxl.worksheet._reader import WorkSheetParser
     from openpyxl.worksheet.cell_range import CellRange
 
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, rich_text=False,
-                                keep_links=False)
+    reader = ExcelReader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=data_only, keep_links=False,
+                         rich_text=False)
     try:
+        reader.read_manifest()  # ExcelReader.read(), up to the worksheets
+        reader.read_strings()
+        reader.read_workbook()
+        wb = reader.wb
+        apply_stylesheet(reader.archive, wb)
         sheets = []
-        for ws in wb.worksheets:
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                continue  # as ExcelReader.read_worksheets: no such part, or a chart, not cells
+            ws = SimpleNamespace(parent=wb, title=sheet.name)  # all a ReadOnlyCell asks of its sheet
             cells: dict[tuple[int, int], tuple] = {}
-            with ws._get_source() as src:
-                parser = WorkSheetParser(src, ws._shared_strings, data_only=data_only, epoch=wb.epoch,
+            with reader.archive.open(rel.target) as src:
+                parser = WorkSheetParser(src, reader.shared_strings, data_only=data_only, epoch=wb.epoch,
                                          date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats,
                                          rich_text=False)
                 for _, row in parser.parse():
@@ -657,10 +669,10 @@ def _xlsx_sheets(data: bytes, data_only: bool) -> list[tuple[str, dict[tuple[int
                         for c in range(span.min_col, span.max_col + 1):
                             if (r, c) != (span.min_row, span.min_col):
                                 cells.pop((r, c), None)
-            sheets.append((ws.title, cells))
+            sheets.append((sheet.name, cells))
         return sheets
     finally:
-        wb.close()
+        reader.archive.close()
 
 
 _XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
