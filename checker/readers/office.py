@@ -466,8 +466,17 @@ def _para_text(p) -> str:
     return "".join(parts)
 
 
-def _int_val(el, path: str, default: int) -> int:
-    found = el.find(path)
+def _first(el, tag: str):
+    """el.find(tag) for a plain tag: the first child with it. lxml's find() goes through
+    ElementPath on every call, several times slower, and runs for every table cell."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
+def _int_val(el, tag: str, default: int) -> int:
+    found = _first(el, tag)
     if found is None:
         return default
     try:
@@ -519,14 +528,14 @@ class _DocxWalker:
         nested: list = []
         grid: list[list[str]] = []
         for tr in _children(tbl, _W + "tr"):
-            trpr = tr.find(_W + "trPr")
+            trpr = _first(tr, _W + "trPr")
             before = min(_MAX_SPAN, _int_val(trpr, _W + "gridBefore", 0)) if trpr is not None else 0
             after = min(_MAX_SPAN, _int_val(trpr, _W + "gridAfter", 0)) if trpr is not None else 0
             texts: list[str] = [""] * before
             for tc in _children(tr, _W + "tc"):
-                tcpr = tc.find(_W + "tcPr")
+                tcpr = _first(tc, _W + "tcPr")
                 span = max(1, min(_MAX_SPAN, _int_val(tcpr, _W + "gridSpan", 1))) if tcpr is not None else 1
-                vmerge = tcpr.find(_W + "vMerge") if tcpr is not None else None
+                vmerge = _first(tcpr, _W + "vMerge") if tcpr is not None else None
                 continued = vmerge is not None and vmerge.get(_W + "val", "continue") != "restart"
                 paras: list[str] = []
                 for block in _blocks(tc):
