@@ -95,14 +95,29 @@ def _status_kb(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_ticks(pid: int) -> int:
+    """utime + stime of one process, in clock ticks; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(b")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
 class TreeSampler(threading.Thread):
-    """Samples the RSS of a process and all its descendants until stopped."""
+    """Samples the RSS and CPU time of a process and all its descendants until stopped."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.samples: list[tuple[float, int, int]] = []  # (seconds since start, summed VmRSS kB, processes)
         self.hwm: dict[int, int] = {}  # pid -> last VmHWM seen
+        self.cpu: dict[int, int] = {}  # pid -> last utime + stime seen (ticks), descendants only
         self.peak_sum_kb = 0
         self._halt = threading.Event()
         self.t0 = time.perf_counter()
@@ -116,6 +131,8 @@ class TreeSampler(threading.Thread):
                 total += rss
                 if hwm:
                     self.hwm[p] = max(self.hwm.get(p, 0), hwm)
+                if p != self.pid:
+                    self.cpu[p] = max(self.cpu.get(p, 0), _cpu_ticks(p))
             self.peak_sum_kb = max(self.peak_sum_kb, total)
             self.samples.append((time.perf_counter() - self.t0, total, len(pids)))
             self._halt.wait(self.interval)
@@ -130,7 +147,13 @@ class TreeSampler(threading.Thread):
 
 
 def run_measured(cmd: list[str], interval: float = 0.1, env: dict | None = None) -> dict:
-    """Run `cmd`, sampling its process tree; wall seconds, exit code, RSS figures, stderr tail."""
+    """Run `cmd`, sampling its process tree; wall seconds, exit code, RSS figures, CPU seconds
+    (user + system: the command itself exactly, its descendants as last sampled, so a worker's
+    final tenth of a second may be missed), stderr tail. CPU seconds, unlike wall time, barely
+    move when other work shares the machine."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     sampler = TreeSampler(proc.pid, interval)
@@ -138,8 +161,11 @@ def run_measured(cmd: list[str], interval: float = 0.1, env: dict | None = None)
     out, err = proc.communicate()
     wall = time.perf_counter() - start
     sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"wall": wall, "rc": proc.returncode, "peak_sum_kb": sampler.peak_sum_kb,
             "hwm_sum_kb": sampler.hwm_sum_kb, "processes": len(sampler.hwm), "samples": sampler.samples,
+            "cpu_s": own + sum(sampler.cpu.values()) / CLOCK_TICKS, "load_after": os.getloadavg(),
             "stdout": out.decode("utf-8", "replace")[-2000:], "stderr": err.decode("utf-8", "replace")[-4000:]}
 
 
@@ -377,8 +403,11 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()
+    # Without a bytecode cache every checker module is compiled from source at each start (tens
+    # of ms of a cold start, and of each batch's fork server): say so next to the figures.
+    bytecode = "; bytecode cache off (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ""
     return (f"{os.cpu_count()} cores ({cpu}), Linux {platform.machine()}, CPython {platform.python_version()}; "
-            f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}")
+            f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}{bytecode}")
 
 
 def markdown(res: dict) -> str:
@@ -393,7 +422,13 @@ def markdown(res: dict) -> str:
     add("| measure | value | target |")
     add("|---|---:|---|")
     fps = files / e2e["wall"]
-    add(f"| end to end, `--workers {res['workers']}` | {e2e['wall']:.1f} s, **{fps:.1f} files/s** | |")
+    load = e2e.get("load_after")
+    during = f"; 1-min load average after the run {load[0]:.2f}" if load else ""
+    add(f"| end to end, `--workers {res['workers']}` | {e2e['wall']:.1f} s, **{fps:.1f} files/s**{during} | "
+        f"≥ 100 files/s {'met' if fps >= 100 else '**missed**'} |")
+    if "cpu_s" in e2e:
+        add(f"| CPU time (user + system) of the whole process tree | {e2e['cpu_s']:.1f} s, "
+            f"{e2e['cpu_s'] / files * 1000:.1f} ms per file | |")
     if "floor" in res:
         fl = res["floor"]
         ratio = e2e["wall"] / fl["wall"]
@@ -522,8 +557,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"end to end: {len(files)} files, --workers {args.workers} …", flush=True)
     e2e = end_to_end(corpus, args.workers, tmp / "report.json")
     res["e2e"] = e2e
-    print(f"  {e2e['wall']:.1f} s, {len(files) / e2e['wall']:.1f} files/s, peak RSS {mb(e2e['peak_sum_kb'])} "
-          f"(sum of VmHWM {mb(e2e['hwm_sum_kb'])}, {e2e['processes']} processes)", flush=True)
+    print(f"  {e2e['wall']:.1f} s, {len(files) / e2e['wall']:.1f} files/s, CPU {e2e['cpu_s']:.1f} s, "
+          f"peak RSS {mb(e2e['peak_sum_kb'])} (sum of VmHWM {mb(e2e['hwm_sum_kb'])}, {e2e['processes']} processes)",
+          flush=True)
 
     stages = None if args.in_process_stages else stages_from_report(e2e["report"])
     if stages is not None:

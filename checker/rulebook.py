@@ -76,7 +76,7 @@ class I18n(BaseModel):
 
 
 class VariantSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a rule file is parsed
     when: dict[str, Any]
     focus: str | None = None
     message: I18n | None = None
@@ -84,7 +84,7 @@ class VariantSpec(BaseModel):
 
 
 class RuleSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a rule file is parsed
     id: str
     severity: Severity
     dimension: Dimension
@@ -124,7 +124,7 @@ class RuleSpec(BaseModel):
 
 
 class RuleFileSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a rule file is parsed
     family: str = Field(pattern=r"^[A-Z]{1,3}$")
     rules: list[RuleSpec]
 
