@@ -134,3 +134,13 @@ def test_a_plan_tables_header_row_names_its_columns(tmp_path):
             ("1月至6月", "社区治理：按标准发放孤儿基本生活费", "计划财务科"),
             ("7月至12月", "社会救助：落实城乡低保政策", "办公室"),
         ]
+
+
+def test_a_placeholder_run_on_after_its_name_is_the_value():
+    from checker.extract.indicators import split_trailing_value
+
+    assert split_trailing_value("农村义务教育学校改造覆盖率XX") == ("农村义务教育学校改造覆盖率", "XX")
+    assert split_trailing_value("服务对象满意度≥**") == ("服务对象满意度", "≥**")
+    assert split_trailing_value("培训人数XX人") == ("培训人数", "XX人")
+    assert split_trailing_value("X光机配备数量") is None
+    assert split_trailing_value("培训人数") is None

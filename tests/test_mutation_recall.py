@@ -56,9 +56,6 @@ SATISFACTION_L2 = "服务对象满意度指标"
 
 # (fixture file name, target id) -> reason: the extractor loses the mutation (another
 # engineer's module); each pair is xfail(strict=True) so it turns green when that is fixed.
-_RUN_ON_PLACEHOLDER = (
-    "extractor: a placeholder value run on after its name stays in the name, e.g. "
-    "'产出指标数量指标农村义务教育学校改造覆盖率XX' (or '…覆盖率≥**') reads as name '…覆盖率XX', value ''")
 _RUN_ON_SWAP = (
     "extractor: a value run on before its name is not split off, e.g. "
     "'产出指标数量指标100%农村义务教育学校改造覆盖率' reads as name '100%农村…覆盖率', value ''")
@@ -71,14 +68,8 @@ EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
         "extractor: an empty contact field followed by the seal field on one line takes part of it, e.g. "
         "'填表人: 单位(盖章):' reads 填表人 as '单位:' instead of ''"),
     ("13_yueyang_gaobiaozhunnongtian_shenbao_2022.txt", "swap@form0"): _LINES_SWAP,
-    ("21_nanyue_shiyan_zhongxue_zhengti_2017.txt", "value_xx@form0"): _RUN_ON_PLACEHOLDER,
-    ("21_nanyue_shiyan_zhongxue_zhengti_2017.txt", "value_stars@form0"): _RUN_ON_PLACEHOLDER,
-    ("22_qingshan_jiaoyu_boruo_xuexiao_2020.txt", "value_xx@form0"): _RUN_ON_PLACEHOLDER,
-    ("22_qingshan_jiaoyu_boruo_xuexiao_2020.txt", "value_stars@form0"): _RUN_ON_PLACEHOLDER,
     ("22_qingshan_jiaoyu_boruo_xuexiao_2020.txt", "swap@form0"): _RUN_ON_SWAP,
     ("22_qingshan_jiaoyu_boruo_xuexiao_2020.txt", "swap_cost@form0"): _RUN_ON_SWAP,
-    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "value_xx@form0"): _RUN_ON_PLACEHOLDER,
-    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "value_stars@form0"): _RUN_ON_PLACEHOLDER,
     ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "swap@form0"): _RUN_ON_SWAP,
 }
 

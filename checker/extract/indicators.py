@@ -52,11 +52,20 @@ _TRAILING_VALUE = re.compile(
 )
 
 
+# A template's unfilled figure run on after the name: "…覆盖率XX", "…满意度≥**", "…人数XX人".
+_TRAILING_PLACEHOLDER = re.compile(
+    r"^(?P<name>.*?[\u4e00-\u9fff])(?P<value>(?:(?:≥|≤|>=|<=|>|<|=|不低于|不少于|不超过|不高于|达到)[Xx×*○□]+"
+    r"|[Xx×*○□]{2,})(?:%|[\u4e00-\u9fff/]{1,4})?)$"
+)
+
+
 def split_trailing_value(text: str) -> tuple[str, str] | None:
-    """"农村义务教育学校改造覆盖率100%" -> ("农村义务教育学校改造覆盖率", "100%")."""
+    """"农村义务教育学校改造覆盖率100%" -> ("农村义务教育学校改造覆盖率", "100%"); a placeholder
+    left for the figure splits the same way ("…覆盖率XX" -> ("…覆盖率", "XX"))."""
     m = _TRAILING_VALUE.match(text)
     if not m:
-        return None
+        p = _TRAILING_PLACEHOLDER.match(text)
+        return (p.group("name"), p.group("value")) if p else None
     target = parse_target(m.group("value"))
     if target.qualitative or target.number is None:
         return None
