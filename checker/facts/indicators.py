@@ -418,10 +418,21 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
+# Q16 compares every pair of names in a form; real tables have up to ~100 indicators. Beyond this
+# (a crafted or generated file with thousands) the pairs are not compared, and Q16 says so.
+MAX_PAIRED_INDICATORS = 300
+
+
 def pair_facts(pairs: list[tuple[Indicator, dict]], form: Any, index: int, ctx: Any) -> Iterable[dict]:
     """Names of one form where the shorter is the longer with words left out (or identical)."""
     keyed = [(key, frozenset(key), ind, fact) for ind, fact in pairs if fact["name"]
              for key in (name_key(fact["name"]),)]
+    if len(keyed) > MAX_PAIRED_INDICATORS:
+        fact = ctx.base("indicator_pairs_skipped", index, form, keyed[0][2].loc or keyed[0][2].name_loc)
+        fact.update(form_names(form, index))
+        fact.update({"indicator_count": len(keyed), "limit": MAX_PAIRED_INDICATORS})
+        yield fact
+        return
     for i, (key_a, chars_a, ind_a, fact_a) in enumerate(keyed):
         for key_b, chars_b, ind_b, fact_b in keyed[i + 1:]:
             (short, short_chars), (long, long_chars) = sorted(((key_a, chars_a), (key_b, chars_b)),
