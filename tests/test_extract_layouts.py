@@ -144,3 +144,13 @@ def test_a_placeholder_run_on_after_its_name_is_the_value():
     assert split_trailing_value("培训人数XX人") == ("培训人数", "XX人")
     assert split_trailing_value("X光机配备数量") is None
     assert split_trailing_value("培训人数") is None
+
+
+def test_a_percentage_run_on_before_the_words_is_split_in_order():
+    """A run-on copy of a swapped row: name cell '100%', value cell '农村…覆盖率' (Q06 then says so)."""
+    from checker.extract.indicators import split_leading_percent
+
+    assert split_leading_percent("100%农村义务教育学校改造覆盖率") == ("100%", "农村义务教育学校改造覆盖率")
+    assert split_leading_percent("≥95%验收合格率") == ("≥95%", "验收合格率")
+    assert split_leading_percent("农村义务教育学校改造覆盖率") is None
+    assert split_leading_percent("100%") is None

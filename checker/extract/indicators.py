@@ -72,6 +72,20 @@ def split_trailing_value(text: str) -> tuple[str, str] | None:
     return m.group("name"), m.group("value")
 
 
+# A percentage run on before the words ("100%农村义务教育学校改造覆盖率"): name and value cells
+# swapped in a run-on copy. Split in the order written, so the facts see the swap (Q06).
+_LEADING_PERCENT = re.compile(
+    r"^(?P<first>(?:≥|≤|>=|<=|>|<|=|不低于|不少于|不超过|不高于|达到)?\d+(?:\.\d+)?[%％])"
+    r"(?P<rest>[\u4e00-\u9fff]{2}.*)$"
+)
+
+
+def split_leading_percent(text: str) -> tuple[str, str] | None:
+    """"100%农村义务教育学校改造覆盖率" -> ("100%", "农村义务教育学校改造覆盖率")."""
+    m = _LEADING_PERCENT.match(text)
+    return (m.group("first"), m.group("rest")) if m else None
+
+
 def split_trailing_trend(text: str) -> tuple[str, str] | None:
     """"义务教育优质均衡发展情况稳步提高" -> ("义务教育优质均衡发展情况", "稳步提高")."""
     m = TRAILING_TREND_VALUE.search(text)
@@ -213,7 +227,7 @@ class IndicatorParser:
             self._emit(name, tok, [])
             return
         self._flush_pending()
-        split = split_trailing_value(tok.text) or split_trailing_trend(tok.text)
+        split = split_trailing_value(tok.text) or split_trailing_trend(tok.text) or split_leading_percent(tok.text)
         if split:
             name, value = split
             self._emit(Tok(name, tok.loc, tok.row), Tok(value, tok.loc, tok.row), [])
