@@ -154,3 +154,14 @@ def test_a_percentage_run_on_before_the_words_is_split_in_order():
     assert split_leading_percent("≥95%验收合格率") == ("≥95%", "验收合格率")
     assert split_leading_percent("农村义务教育学校改造覆盖率") is None
     assert split_leading_percent("100%") is None
+
+
+def test_a_blank_contact_before_the_seal_field_is_blank_not_absent(tmp_path):
+    """Real doc 16's cover line with the name left out: '项目责任人: 单位(盖章):' (free text)."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "real-docs" / "16_luan_jinan_canlian_kangfu_xiangmu_2023.txt"
+    text = source.read_text(encoding="utf-8")
+    assert "项目责任人:邹光辉 单位(盖章):" in text
+    filled = _read(tmp_path, text).forms[0].contacts.filler
+    blank = _read(tmp_path, text.replace("项目责任人:邹光辉", "项目责任人:")).forms[0].contacts.filler
+    assert filled.value == "邹光辉"
+    assert blank is not None and blank.value == ""

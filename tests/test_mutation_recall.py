@@ -65,9 +65,6 @@ _LINES_SWAP = (
     "'数量指标 / ≥20座 / 脱贫户供水设施数量' (blank lines between) reads as names '≥20座' and "
     "'脱贫户供水设施数量', both without a value")
 EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
-    ("16_luan_jinan_canlian_kangfu_xiangmu_2023.txt", "blank_filler@form0"): (
-        "extractor: an empty contact field followed by the seal field on one line takes part of it, e.g. "
-        "'填表人: 单位(盖章):' reads 填表人 as '单位:' instead of ''"),
     ("13_yueyang_gaobiaozhunnongtian_shenbao_2022.txt", "swap@form0"): _LINES_SWAP,
     ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "swap@form0"): _RUN_ON_SWAP,
 }

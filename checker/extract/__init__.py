@@ -184,6 +184,8 @@ class _FormReader:
                 row = row[1:]
                 if not row:
                     return
+            elif vtype in ("text", "contact", "goal"):
+                self._assign(field, vtype, "", unit, label_tok)  # another label follows: left blank
         labelled = False
         i = 0
         while i < len(row):
