@@ -60,12 +60,7 @@ _RUN_ON_SWAP = (
     "extractor: a bare number (no % or unit) run on before its name is not split off, because names "
     "may start with digits (12345热线): real doc 25's swapped '2312222宗教管理经费补助县…' (seven "
     "regions' figures in one cell) reads as one name, value ''")
-_LINES_SWAP = (
-    "extractor: one cell per line, a value line before its name line gives two nameless rows, e.g. "
-    "'数量指标 / ≥20座 / 脱贫户供水设施数量' (blank lines between) reads as names '≥20座' and "
-    "'脱贫户供水设施数量', both without a value")
 EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
-    ("13_yueyang_gaobiaozhunnongtian_shenbao_2022.txt", "swap@form0"): _LINES_SWAP,
     ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "swap@form0"): _RUN_ON_SWAP,
 }
 

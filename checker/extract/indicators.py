@@ -94,6 +94,12 @@ def split_trailing_trend(text: str) -> tuple[str, str] | None:
     return text[: m.start()], m.group("value")
 
 
+def _figure(text: str) -> bool:
+    """A comparison or a percentage ("≥20座", "100%"), which no 三级 name is ("12345热线" can be)."""
+    t = parse_target(text)
+    return not t.qualitative and t.number is not None and (t.op_explicit or t.unit == "%")
+
+
 def _value_like(text: str) -> bool:
     t = parse_target(text)
     return not t.qualitative or t.graded or len(text) <= 8
@@ -225,6 +231,12 @@ class IndicatorParser:
         if self._pending is not None and _value_like(tok.text):
             name, self._pending = self._pending, None
             self._emit(name, tok, [])
+            return
+        if self._pending is not None and _figure(self._pending.text) and not _value_like(tok.text):
+            # One cell per line with the value before its name ("≥20座" then "脱贫户供水设施数量"):
+            # a swapped row, kept in the order written so the facts report the swap (Q06).
+            first, self._pending = self._pending, None
+            self._emit(first, tok, [])
             return
         self._flush_pending()
         split = split_trailing_value(tok.text) or split_trailing_trend(tok.text) or split_leading_percent(tok.text)
