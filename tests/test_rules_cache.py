@@ -10,21 +10,9 @@ import pytest
 from checker import rulebook
 from checker.config import Config
 from checker.rulebook import RuleFileError, load_rulebook
+from test_engine import GOOD_RULE
 
-RULE = """\
-family: X
-rules:
-  - id: X01
-    severity: info
-    dimension: 适当性
-    title: {zh: "项目支出超过 80 万元", en: "Project expenditure above 80"}
-    message: {zh: "项目支出 {project} 万元", en: "project {project}"}
-    fix: {zh: "无", en: "none"}
-    basis: {zh: "测试", en: "test"}
-    params: {limit_fen: 80000000}
-    when:
-      m: {$and: [{kind: dept_amounts}, {$gt: {project_fen: "$params.limit_fen"}}]}
-"""
+RULE = GOOD_RULE  # one rule file, as the engine tests use it
 
 
 @pytest.fixture
