@@ -156,6 +156,23 @@ def test_a_percentage_run_on_before_the_words_is_split_in_order():
     assert split_leading_percent("100%") is None
 
 
+def test_a_bare_number_run_on_before_an_echoed_name_is_split_in_order():
+    """Real doc 25's row swapped in its run-on copy: the explanation '反映<name>情况' shows where the
+    name starts, so the seven regions' figures '2312222' before it are a value written first."""
+    from checker.extract.indicators import split_leading_number
+
+    swapped = "2312222宗教管理经费补助县(市、区)数量反映宗教管理经费补助县(市、区)数量情况"
+    assert split_leading_number(swapped) == ("2312222", swapped[7:])
+    # Names that start with digits, serial numbers and figures with units stay whole.
+    assert split_leading_number("12345热线接通率反映12345热线接通率情况") is None
+    assert split_leading_number("1项目完成率反映项目完成率情况") is None
+    assert split_leading_number("12项目完成率反映项目完成率情况") is None
+    assert split_leading_number("2023年培训人次反映培训人次情况") is None
+    # Without an echo nothing shows where a name would start.
+    assert split_leading_number("2312222宗教管理经费补助县数量") is None
+    assert split_leading_number("2312222宗教管理经费补助县数量反映补助县数量情况") is None
+
+
 def test_a_blank_contact_before_the_seal_field_is_blank_not_absent(tmp_path):
     """Real doc 16's cover line with the name left out: '项目责任人: 单位(盖章):' (free text)."""
     source = Path(__file__).resolve().parent.parent / "fixtures" / "real-docs" / "16_luan_jinan_canlian_kangfu_xiangmu_2023.txt"

@@ -56,12 +56,7 @@ SATISFACTION_L2 = "服务对象满意度指标"
 
 # (fixture file name, target id) -> reason: the extractor loses the mutation (another
 # engineer's module); each pair is xfail(strict=True) so it turns green when that is fixed.
-_RUN_ON_SWAP = (
-    "extractor: a bare number (no % or unit) run on before its name is not split off, because names "
-    "may start with digits (12345热线): real doc 25's swapped '2312222宗教管理经费补助县…' (seven "
-    "regions' figures in one cell) reads as one name, value ''")
 EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
-    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "swap@form0"): _RUN_ON_SWAP,
 }
 
 

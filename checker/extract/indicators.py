@@ -86,6 +86,23 @@ def split_leading_percent(text: str) -> tuple[str, str] | None:
     return (m.group("first"), m.group("rest")) if m else None
 
 
+# A bare number run on before a name that its explanation echoes ("2312222宗教管理经费补助县数量反映宗教管理
+# 经费补助县数量情况"): the echo after 反映 shows where the name starts, so the number is a value written
+# first (a swapped row). A name that starts with digits (12345热线) is echoed with them and stays whole;
+# one or two digits may be the row's serial number, and a number with a unit may be the name's own
+# ("2023年培训人次反映培训人次情况"), so those stay whole too.
+_LEADING_BARE_NUMBER = re.compile(r"^(?P<first>\d{3,}(?:\.\d+)?)(?P<rest>[\u4e00-\u9fff].*)$", re.S)
+
+
+def split_leading_number(text: str) -> tuple[str, str] | None:
+    """"2312222宗教管理经费补助县数量反映宗教管理经费补助县数量情况" -> ("2312222", "宗教管理经费…情况")."""
+    m = _LEADING_BARE_NUMBER.match(text)
+    if not m:
+        return None
+    name, sep, echo = m.group("rest").partition("反映")
+    return (m.group("first"), m.group("rest")) if sep and echo.startswith(name) else None
+
+
 def split_trailing_trend(text: str) -> tuple[str, str] | None:
     """"义务教育优质均衡发展情况稳步提高" -> ("义务教育优质均衡发展情况", "稳步提高")."""
     m = TRAILING_TREND_VALUE.search(text)
@@ -239,7 +256,8 @@ class IndicatorParser:
             self._emit(first, tok, [])
             return
         self._flush_pending()
-        split = split_trailing_value(tok.text) or split_trailing_trend(tok.text) or split_leading_percent(tok.text)
+        split = (split_trailing_value(tok.text) or split_trailing_trend(tok.text)
+                 or split_leading_percent(tok.text) or split_leading_number(tok.text))
         if split:
             name, value = split
             self._emit(Tok(name, tok.loc, tok.row), Tok(value, tok.loc, tok.row), [])
