@@ -13,7 +13,7 @@ import re
 from checker.extract.cells import Tok, norm_label
 from checker.extract.values import parse_target
 from checker.extract.vocabulary import (
-    HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
+    EXPLANATION_LEADS, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
     INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT, TRAILING_TREND_VALUE,
 )
 from checker.model import Indicator
@@ -99,8 +99,11 @@ def split_leading_number(text: str) -> tuple[str, str] | None:
     m = _LEADING_BARE_NUMBER.match(text)
     if not m:
         return None
-    name, sep, echo = m.group("rest").partition("反映")
-    return (m.group("first"), m.group("rest")) if sep and echo.startswith(name) else None
+    for lead in EXPLANATION_LEADS:
+        name, sep, echo = m.group("rest").partition(lead)
+        if sep and echo.startswith(name):
+            return m.group("first"), m.group("rest")
+    return None
 
 
 def split_trailing_trend(text: str) -> tuple[str, str] | None:

@@ -65,6 +65,8 @@ HEADER_VALUE = {"指标值", "指标值及单位", "年度指标值", "目标值
                 "指标值(包含数字及文字描述)", "区域目标值"}
 HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明"}
 HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准"}
+# The words a 指标解释 opens with before restating its indicator's name ("反映<name>情况").
+EXPLANATION_LEADS = ("反映",)
 
 # Labels that end an indicator block.
 BLOCK_END = ["支出明细", "单位负责人签字", "填表人", "经办人", "财政部门审核意见", "主管部门审核意见",
