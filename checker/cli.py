@@ -364,6 +364,8 @@ def explain(
 ) -> None:
     """说明一条规则：检查什么、为什么、示例、如何修改 / explain a rule."""
     from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
 
     from checker.rulebook import rule_examples
 
@@ -383,48 +385,46 @@ def explain(
         shown = ", ".join(f"{k} = {v}" for k, v in rule.params.items())
         out.print(f"\n[bold]{'参数' if zh else 'Parameters'}[/]\n{escape(shown)}")
     failing, passing = rule_examples(rule.id)
-    for case, label in ((failing, ("不通过的例子", "Failing example")), (passing, ("通过的例子", "Passing example"))):
-        if case is None:
-            continue
-        out.print(f"\n[bold]{label[0] if zh else label[1]}[/]（{escape(str(case.get('name', '')))}）" if zh else
-                  f"\n[bold]{label[1]}[/] ({escape(str(case.get('name', '')))})")
-        out.print(escape(_example_text(case.get("text", ""))), style="cyan", highlight=False)
-        if case is failing:
-            for message in _example_messages(rule.id, case.get("text", ""), lang.value):
-                out.print(f"→ {escape(message)}")
+    for label, shown, messages in _examples(rule.id, failing, passing, lang.value):
+        out.print(f"\n[bold]{escape(label)}[/]")
+        rows = Table.grid(padding=(0, 2))
+        rows.add_column(justify="right", style="dim", no_wrap=True)
+        rows.add_column(overflow="fold")
+        for item in shown:
+            if item.row is None:
+                rows.add_row("⋮", "")
+            else:
+                rows.add_row(str(min(item.row.lines)) if item.row.lines else "",
+                             Text(item.row.text, style="bold cyan" if item.focus else "cyan"))
+        out.print(rows)
+        said = Table.grid(padding=(0, 1))
+        said.add_column(no_wrap=True)
+        said.add_column(overflow="fold")
+        for message in messages:
+            said.add_row("→", Text(message))
+        out.print(said)
     out.print(f"\n[bold]{'如何修改' if zh else 'How to fix'}[/]\n{escape(rule.fix.get(lang.value))}")
 
 
-def _example_text(text: str, limit: int = 30) -> str:
-    """A case's table, one row per line with cells split by │ (both text layouts)."""
-    lines = text.rstrip("\n").split("\n")
-    cell_per_line = sum(line.startswith("\t") for line in lines) > len(lines) / 2
-    if cell_per_line:  # seed 004 layout: a blank line ends a row
-        rows, current = [], []
-        for line in lines + [""]:
-            if line.strip():
-                current.append(line.strip())
-            elif current:
-                rows.append(" │ ".join(current))
-                current = []
-    else:
-        rows = [" │ ".join(cell.strip() for cell in line.split("\t")) for line in lines if line.strip()]
-    shown = rows[:limit] + (["…"] if len(rows) > limit else [])
-    return "\n".join(shown)
+def _examples(rule_id: str, failing: dict | None, passing: dict | None, lang: str):
+    """(heading, rows to show, what the checker says) for the failing and the passing case: the
+    rows a finding points at and the rows where the two tables differ, with context."""
+    from checker.report.example import check_example, differing_rows, example_rows, excerpt, rows_at
 
-
-def _example_messages(rule_id: str, text: str, lang: str) -> list[str]:
-    """What the checker says about the failing example (run through the real pipeline)."""
-    import tempfile
-
-    from checker.config import Config
-    from checker.pipeline import CheckOptions, check_file
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "example.txt"
-        path.write_text(text, encoding="utf-8")
-        result = check_file(str(path), CheckOptions(lang=lang, config=Config(select=[rule_id])))
-    return [f.message for f in result.findings if f.rule == rule_id]
+    zh = lang != "en"
+    fail_rows = example_rows(failing.get("text", "")) if failing else []
+    pass_rows = example_rows(passing.get("text", "")) if passing else []
+    findings = check_example(rule_id, failing.get("text", ""), lang) if failing else []
+    fail_focus, fail_anchor, pass_focus, pass_anchor = differing_rows(fail_rows, pass_rows)  # none if one is absent
+    cases = ((failing, ("不通过的例子", "Failing example"), fail_rows, fail_focus | rows_at(fail_rows, findings),
+              fail_anchor, [f.message for f in findings]),
+             (passing, ("通过的例子", "Passing example"), pass_rows, pass_focus, pass_anchor, []))
+    for case, label, rows, focus, anchors, messages in cases:
+        if case is None:
+            continue
+        name = str(case.get("name", ""))
+        heading = f"{label[0]}（{name}）" if zh else f"{label[1]} ({name})"
+        yield heading, excerpt(rows, focus, anchors), messages
 
 
 def main() -> None:
