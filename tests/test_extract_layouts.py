@@ -102,6 +102,45 @@ def test_a_letter_with_an_allocation_list_before_the_table_is_one_form():
     assert submission.forms[0].total.amount == Decimal("30")
 
 
+def test_doc25_region_values_run_together_are_one_target_per_indicator():
+    """Real doc 25 is one run-on line with seven region columns: '项目资金' inside an indicator
+    name is not the 项目资金 field, and '>=95%' written once per region is the target."""
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "real-docs" / "25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt"
+    indicators = extract(read_document(str(path))).forms[0].indicators
+    rows = [(i.level2, i.name, i.value) for i in indicators]
+    assert rows == [
+        ("数量指标", "宗教管理经费补助县(市、区)数量反映宗教管理经费补助县(市、区)数量情况", "2312222"),
+        ("质量指标", "项目资金使用合规性反映项目资金使用合规情况", ">=95%"),
+        ("质量指标", "项目完成率反映", ""),  # the page is cut off here
+    ]
+    assert indicators[1].target.number == Decimal("95") and indicators[1].target.unit == "%"
+
+
+def test_field_labels_inside_a_run_on_indicator_block_are_words_of_names():
+    from checker.extract.cells import split_run_together
+
+    run_on = ("项目名称科普基金资金总额:12产出指标数量指标预算资金执行率100%质量指标管理制度健全性健全"
+              "项目资金使用合规率100%填表人:张三联系电话:0851-1234567")
+    assert split_run_together(run_on) == [
+        "项目名称科普基金", "资金总额:12", "产出指标", "数量指标预算资金执行率100%",
+        "质量指标管理制度健全性健全项目资金使用合规率100%填表人:张三", "联系电话:0851-1234567"]
+    # Before the block, and after a new form's title, the labels cut again.
+    two_forms = run_on + "项目支出绩效目标表项目名称培训项目项目资金:5产出指标"
+    assert "项目名称培训项目" in split_run_together(two_forms)
+    # A label with its colon still cuts inside the block; one without does not ("保障措施落实率").
+    assert split_run_together("产出指标数量指标培训人数100人项目资金:5保障措施落实率100%")[-1] == (
+        "项目资金:5保障措施落实率100%")
+
+
+def test_a_figure_repeated_once_per_region_is_the_value():
+    from checker.extract.indicators import split_trailing_value
+
+    assert split_trailing_value("项目资金使用合规情况>=95%>=95%>=95%") == ("项目资金使用合规情况", ">=95%")
+    assert split_trailing_value("覆盖率100%100%") == ("覆盖率", "100%")
+    # A bare number repeated may be one number: "222" stays 222.
+    assert split_trailing_value("培训人数222") == ("培训人数", "222")
+
+
 SUMMARY_HEAD = (
     "2024年市级专项资金绩效目标汇总表\n填报单位：某市民政局\t\t金额单位：万元\n"
     "序号\t名  称\t金  额\t实施期绩效目标\t年度绩效目标\n"

@@ -121,16 +121,37 @@ def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+_RUN_TOGETHER_WORDS = [w for w in _FIELD_WORDS + _LEVEL_WORDS if len(w) >= 4]
+_RUN_TOGETHER_RE = re.compile("|".join(map(re.escape, sorted(set(_RUN_TOGETHER_WORDS), key=len, reverse=True))))
+_PEEL_SET = set(_PEEL_WORDS)
+
+
 def split_run_together(text: str) -> list[str]:
-    """A long cell holding a whole table (PDF/web copies): cut before each known label."""
-    words = [w for w in _FIELD_WORDS + _LEVEL_WORDS if len(w) >= 4]
-    pattern = re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+    """A long cell holding a whole table (PDF/web copies): cut before each known label.
+
+    Inside the indicator block (from the first "…指标" heading) a field label cuts only when a
+    colon follows it or it is a contact: there the words are indicator names ("项目资金使用合规性",
+    "管理制度健全性", "预算资金执行率"), not the form's fields."""
     titles = _merged_spans([m.span() for _, p in TITLE_PATTERNS for m in p.finditer(text)])
     # A title keeps a short prefix ("鄂州市2022年…项目支出绩效目标表": the year is in it).
     title_cuts = {b for _, b in titles} | {a for a, _ in titles if a > 30}
-    cuts = sorted({m.start() for m in pattern.finditer(text)
-                   if not any(a - 30 <= m.start() < b for a, b in titles)} | title_cuts)
-    cuts = [c for c in cuts if 0 < c < len(text)]
+    label_cuts: set[int] = set()
+    in_indicators = False
+    title_starts = iter(sorted(a for a, _ in titles) + [len(text) + 1])
+    next_title = next(title_starts)
+    for m in _RUN_TOGETHER_RE.finditer(text):
+        while next_title <= m.start():  # a new form begins
+            in_indicators, next_title = False, next(title_starts)
+        if any(a - 30 <= m.start() < b for a, b in titles):
+            continue
+        word = m.group(0)
+        if word in _PEEL_SET:
+            in_indicators = True
+        elif in_indicators and word in FIELD_LABELS and FIELD_LABELS[word][1] != "contact" \
+                and not re.match(r"\s*[:：]", text[m.end():]):
+            continue
+        label_cuts.add(m.start())
+    cuts = [c for c in sorted(label_cuts | title_cuts) if 0 < c < len(text)]
     if len(cuts) < 2:
         return [text]
     bounds = [0] + cuts + [len(text)]

@@ -59,9 +59,20 @@ _TRAILING_PLACEHOLDER = re.compile(
 )
 
 
+# One target written once per region column and run together (区域目标值 of a transfer-payment
+# table: "…合规情况>=95%>=95%…>=95%"): the figure repeated is the value, as the first region's
+# column is in a table. Only a comparison or a percentage repeats unambiguously ("…数量222" may be 222).
+_TRAILING_REPEATED = re.compile(
+    r"^(?P<name>.*?[\u4e00-\u9fff])(?P<value>(?:≥|≤|>=|<=|>|<|=)?\d+(?:\.\d+)?%?)(?P=value)+$", re.S)
+
+
 def split_trailing_value(text: str) -> tuple[str, str] | None:
     """"农村义务教育学校改造覆盖率100%" -> ("农村义务教育学校改造覆盖率", "100%"); a placeholder
-    left for the figure splits the same way ("…覆盖率XX" -> ("…覆盖率", "XX"))."""
+    left for the figure splits the same way ("…覆盖率XX" -> ("…覆盖率", "XX")), and a figure
+    repeated once per region ("…合规情况>=95%>=95%") is that figure."""
+    repeated = _TRAILING_REPEATED.match(text)
+    if repeated and _figure(repeated.group("value")):
+        return repeated.group("name"), repeated.group("value")
     m = _TRAILING_VALUE.match(text)
     if not m:
         p = _TRAILING_PLACEHOLDER.match(text)
@@ -123,6 +134,13 @@ def _figure(text: str) -> bool:
 def _value_like(text: str) -> bool:
     t = parse_target(text)
     return not t.qualitative or t.graded or len(text) <= 8
+
+
+def _run_of_indicators(data: list[Tok]) -> bool:
+    """Pieces of one run-on cell that open with a whole indicator ("…合规情况>=95%" then
+    "项目完成率…"): they follow one another, they are not the columns of one row."""
+    return (len({(t.loc, t.row) for t in data}) == 1 and data[0].loc is not None
+            and split_trailing_value(data[0].text) is not None)
 
 
 class IndicatorParser:
@@ -237,7 +255,10 @@ class IndicatorParser:
                     seen_l2 = True
                     continue
             data.append(tok)
-        if len(data) >= 2:
+        if len(data) >= 2 and _run_of_indicators(data):
+            for tok in data:
+                self._single(tok)
+        elif len(data) >= 2:
             self._flush_pending()
             self._emit_row(data)
         elif len(data) == 1:
