@@ -141,6 +141,34 @@ def test_a_figure_repeated_once_per_region_is_the_value():
     assert split_trailing_value("培训人数222") == ("培训人数", "222")
 
 
+def test_doc02_indicators_run_together_in_one_cell_are_read_one_by_one():
+    """Real doc 02 (a web copy of a .docx): the header row is lost in the text before it, the block
+    opens with 数量指标, and each 二级 cell holds several 'name 反映… figure' indicators."""
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "real-docs" / "02_ezhou_shizhi_xiangmu_binhu_2022.txt"
+    rows = [(i.level1, i.level2, i.name, i.value) for i in extract(read_document(str(path))).forms[0].indicators]
+    assert rows == [
+        ("产出指标", "数量指标", "办公大楼日常维修维护次数反映办公大楼全年维修维护情况", "2280次"),
+        ("产出指标", "数量指标", "大楼安检巡察次数反映大楼保卫巡检情况", "200次"),
+        ("产出指标", "质量指标", "办公大楼日常维修维护验收合格率反映办公大楼全年维修维护质量情况", ">92%"),
+        ("产出指标", "质量指标", "经常性大型设备更新验收合格率反映办公大楼大型设备更新验收情况", "292%"),  # OCR: ≥92%
+        ("产出指标", "质量指标", "重.要设备维修维保验收合格率反映设备设施维保质量情况", "95%"),
+        ("产出指标", "成本指标", "成本控制率不超预算水电气消耗下降率反映水电气消耗比上年下降情况>", ""),  # cut off
+    ]
+
+
+def test_a_figure_ends_an_indicator_only_before_a_name_with_its_own_explanation():
+    from checker.extract.indicators import split_indicator_run
+
+    assert split_indicator_run("维修次数反映维修情况20次巡检次数反映巡检情况200次") == [
+        "维修次数反映维修情况20次", "巡检次数反映巡检情况200次"]
+    assert split_indicator_run("合格率反映质量情况XX巡检次数反映巡检情况≥**") == [
+        "合格率反映质量情况XX", "巡检次数反映巡检情况≥**"]
+    # A figure inside an explanation, or one with its suffix, ends nothing.
+    assert split_indicator_run("检查次数反映全年完成3次检查情况5次") == ["检查次数反映全年完成3次检查情况5次"]
+    assert split_indicator_run("培训3次以上人员反映培训情况100人") == ["培训3次以上人员反映培训情况100人"]
+    assert split_indicator_run("覆盖率100%巩固率95%") == ["覆盖率100%巩固率95%"]  # no explanations: unknown
+
+
 SUMMARY_HEAD = (
     "2024年市级专项资金绩效目标汇总表\n填报单位：某市民政局\t\t金额单位：万元\n"
     "序号\t名  称\t金  额\t实施期绩效目标\t年度绩效目标\n"

@@ -80,6 +80,12 @@ def _starts_block_end(row: list[Tok]) -> bool:
     return label is not None and label[1] == "contact"
 
 
+def _opens_with_level(text: str) -> bool:
+    """A 一级, or a 二级 heading written out ("数量指标"), opens the indicator block even when the
+    header row was lost in a run-on copy (its 一级 is then known from the 二级)."""
+    return bool(level1_of(text) or (level2_of(text) and norm_label(text).endswith("指标")))
+
+
 def is_cost_header(row: list[Tok]) -> bool:
     keys = [norm_label(t.text) for t in row]
     return any(k.startswith("支出明细") for k in keys) and (len(keys) >= 3 or any("测算" in k for k in keys))
@@ -144,7 +150,7 @@ class _FormReader:
                 self._summary_row(row)
                 return
             self.state = "fields"
-        if is_header_row(row) or (level1_of(row[0].text) and self.b.kind is not None):
+        if is_header_row(row) or (_opens_with_level(row[0].text) and self.b.kind is not None):
             self.state = "indicators"
             self.pending = None
             self.block = None

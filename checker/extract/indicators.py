@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from checker.extract.cells import Tok, norm_label
-from checker.extract.values import parse_target
+from checker.extract.values import COUNT_UNITS, SUFFIX_OPS, parse_target
 from checker.extract.vocabulary import (
     EXPLANATION_LEADS, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
     INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT, TRAILING_TREND_VALUE,
@@ -123,6 +123,33 @@ def split_trailing_trend(text: str) -> tuple[str, str] | None:
     if not m or not re.search(r"[\u4e00-\u9fff]{2}", text[: m.start()]):
         return None
     return text[: m.start()], m.group("value")
+
+
+# Several indicators run together in one cell of a run-on copy, each written name, explanation,
+# figure ("…次数反映…情况2280次大楼安检巡察次数反映…情况200次"): a figure (or its placeholder)
+# followed by words that go on to an explanation of their own ends an indicator. Without that
+# explanation the words are more of the same one ("反映全年完成3次检查情况5次").
+_UNIT_WORDS = "|".join(map(re.escape, sorted(COUNT_UNITS | {"%"}, key=len, reverse=True)))
+_FIGURE_BEFORE_WORDS = re.compile(  # a figure, or a template's placeholder for one ("XX", "≥**")
+    rf"(?<=[\u4e00-\u9fff])(?:(?:≥|≤|>=|<=|>|<|=)?\d+(?:\.\d+)?(?:{_UNIT_WORDS})"
+    rf"|(?:(?:≥|≤|>=|<=|>|<|=)[Xx×*○□]+|[Xx×*○□]{{2,}})(?:{_UNIT_WORDS})?)(?=[\u4e00-\u9fff])")
+_VALUE_SUFFIXES = tuple(word for word, _ in SUFFIX_OPS) + ("左右",)
+
+
+def split_indicator_run(text: str) -> list[str]:
+    """"A反映…2280次B反映…200次" -> ["A反映…2280次", "B反映…200次"]; one indicator -> [text]."""
+    if not any(lead in text for lead in EXPLANATION_LEADS):
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    for m in _FIGURE_BEFORE_WORDS.finditer(text):
+        rest = text[m.end():]
+        next_lead = min((rest.find(lead) for lead in EXPLANATION_LEADS if lead in rest), default=-1)
+        if next_lead <= 0 or rest.startswith(_VALUE_SUFFIXES) or _FIGURE_BEFORE_WORDS.search(rest[:next_lead]):
+            continue  # not a name before the next explanation
+        pieces.append(text[start:m.end()])
+        start = m.end()
+    return pieces + [text[start:]] if pieces else [text]
 
 
 def _figure(text: str) -> bool:
@@ -278,6 +305,11 @@ class IndicatorParser:
             # a swapped row, kept in the order written so the facts report the swap (Q06).
             first, self._pending = self._pending, None
             self._emit(first, tok, [])
+            return
+        run = split_indicator_run(tok.text)
+        if len(run) > 1:
+            for piece in run:
+                self._single(Tok(piece, tok.loc, tok.row))
             return
         self._flush_pending()
         split = (split_trailing_value(tok.text) or split_trailing_trend(tok.text)
