@@ -169,6 +169,23 @@ def test_a_figure_ends_an_indicator_only_before_a_name_with_its_own_explanation(
     assert split_indicator_run("覆盖率100%巩固率95%") == ["覆盖率100%巩固率95%"]  # no explanations: unknown
 
 
+def test_a_run_whose_first_figure_comes_first_is_cut_where_its_explanation_closes():
+    """A swapped first row ('20次' before its name) leaves 反映…情况 as the only end of its explanation."""
+    from checker.extract.indicators import split_indicator_run, split_leading_figure
+
+    swapped = "20次维修次数反映全年维修情况巡检次数反映巡检情况200次"
+    assert split_indicator_run(swapped) == ["20次维修次数反映全年维修情况", "巡检次数反映巡检情况200次"]
+    assert split_leading_figure("20次维修次数反映全年维修情况") == ("20次", "维修次数反映全年维修情况")
+    # 情况 closes nothing when no figure came first, or when the words after it are no name.
+    assert split_indicator_run("维修次数反映全年维修情况巡检次数反映巡检情况200次") == [
+        "维修次数反映全年维修情况巡检次数反映巡检情况200次"]
+    assert split_indicator_run("20次维修次数反映全年维修情况和巡检情况3次反映") == [
+        "20次维修次数反映全年维修情况和巡检情况3次反映"]
+    # A year opens names ("2023年培训人次"), not swapped rows.
+    assert split_leading_figure("2023年培训人次反映培训情况") is None
+    assert split_indicator_run("2023年培训人次反映培训情况巡检次数反映巡检情况200次")[0].startswith("2023年培训人次")
+
+
 SUMMARY_HEAD = (
     "2024年市级专项资金绩效目标汇总表\n填报单位：某市民政局\t\t金额单位：万元\n"
     "序号\t名  称\t金  额\t实施期绩效目标\t年度绩效目标\n"

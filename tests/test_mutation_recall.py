@@ -56,13 +56,7 @@ SATISFACTION_L2 = "服务对象满意度指标"
 
 # (fixture file name, target id) -> reason: the extractor loses the mutation (another
 # engineer's module); each pair is xfail(strict=True) so it turns green when that is fixed.
-_RUN_OF_INDICATORS_SWAP = (
-    "extractor: real doc 02 runs several indicators into one cell (name, explanation, figure, next "
-    "name …); the figure is the only mark between one explanation and the next name, so with the "
-    "first row's name and value swapped ('2280次办公大楼…情况大楼安检巡察次数反映…') nothing in the "
-    "text shows where '…维修维护情况' ends and '大楼安检巡察次数' begins")
 EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
-    ("02_ezhou_shizhi_xiangmu_binhu_2022.txt", "swap@form0"): _RUN_OF_INDICATORS_SWAP,
 }
 
 

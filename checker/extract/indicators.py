@@ -13,7 +13,7 @@ import re
 from checker.extract.cells import Tok, norm_label
 from checker.extract.values import COUNT_UNITS, SUFFIX_OPS, parse_target
 from checker.extract.vocabulary import (
-    EXPLANATION_LEADS, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
+    EXPLANATION_ENDS, EXPLANATION_LEADS, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
     INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT, TRAILING_TREND_VALUE,
 )
 from checker.model import Indicator
@@ -126,30 +126,53 @@ def split_trailing_trend(text: str) -> tuple[str, str] | None:
 
 
 # Several indicators run together in one cell of a run-on copy, each written name, explanation,
-# figure ("…次数反映…情况2280次大楼安检巡察次数反映…情况200次"): a figure (or its placeholder)
-# followed by words that go on to an explanation of their own ends an indicator. Without that
-# explanation the words are more of the same one ("反映全年完成3次检查情况5次").
+# figure ("…次数反映…情况2280次大楼安检巡察次数反映…情况200次"). An indicator ends after its figure
+# (or the placeholder left for it), or after its explanation's closing word (反映…情况) when its
+# figure was written first (a swapped row), if the words that follow are a name with an
+# explanation of its own. Otherwise they are more of the same one ("反映全年完成3次检查情况5次").
 _UNIT_WORDS = "|".join(map(re.escape, sorted(COUNT_UNITS | {"%"}, key=len, reverse=True)))
+_OP = r"(?:≥|≤|>=|<=|>|<|=)"
 _FIGURE_BEFORE_WORDS = re.compile(  # a figure, or a template's placeholder for one ("XX", "≥**")
-    rf"(?<=[\u4e00-\u9fff])(?:(?:≥|≤|>=|<=|>|<|=)?\d+(?:\.\d+)?(?:{_UNIT_WORDS})"
-    rf"|(?:(?:≥|≤|>=|<=|>|<|=)[Xx×*○□]+|[Xx×*○□]{{2,}})(?:{_UNIT_WORDS})?)(?=[\u4e00-\u9fff])")
+    rf"(?<=[\u4e00-\u9fff])(?:{_OP}?\d+(?:\.\d+)?(?:{_UNIT_WORDS})"
+    rf"|(?:{_OP}[Xx×*○□]+|[Xx×*○□]{{2,}})(?:{_UNIT_WORDS})?)(?=[\u4e00-\u9fff])")
 _VALUE_SUFFIXES = tuple(word for word, _ in SUFFIX_OPS) + ("左右",)
+# A count or a percentage opening a run's first indicator: its figure written before its name.
+# Dates stay whole ("2023年培训人次…" is a name).
+_LEADING_FIGURE = re.compile(rf"^(?P<first>{_OP}?\d+(?:\.\d+)?(?:{_UNIT_WORDS}))(?P<rest>[\u4e00-\u9fff].*)$", re.S)
+_DATE_UNITS = ("年", "月", "天")
+
+
+def _next_name(text: str, at: int, after_explanation: bool) -> bool:
+    """Whether text[at:] opens a name followed by its own explanation."""
+    rest = text[at:]
+    next_lead = min((rest.find(lead) for lead in EXPLANATION_LEADS if lead in rest), default=-1)
+    if next_lead <= 0 or rest.startswith(_VALUE_SUFFIXES) or _FIGURE_BEFORE_WORDS.search(rest[:next_lead]):
+        return False
+    name = rest[:next_lead]
+    return not after_explanation or (len(re.findall(r"[\u4e00-\u9fff]", name)) >= 2
+                                     and not any(end in name for end in EXPLANATION_ENDS)
+                                     and not re.search(r"\d", name))
 
 
 def split_indicator_run(text: str) -> list[str]:
     """"A反映…2280次B反映…200次" -> ["A反映…2280次", "B反映…200次"]; one indicator -> [text]."""
-    if not any(lead in text for lead in EXPLANATION_LEADS):
+    if sum(text.count(lead) for lead in EXPLANATION_LEADS) < 2:
         return [text]
-    pieces: list[str] = []
-    start = 0
-    for m in _FIGURE_BEFORE_WORDS.finditer(text):
-        rest = text[m.end():]
-        next_lead = min((rest.find(lead) for lead in EXPLANATION_LEADS if lead in rest), default=-1)
-        if next_lead <= 0 or rest.startswith(_VALUE_SUFFIXES) or _FIGURE_BEFORE_WORDS.search(rest[:next_lead]):
-            continue  # not a name before the next explanation
-        pieces.append(text[start:m.end()])
-        start = m.end()
-    return pieces + [text[start:]] if pieces else [text]
+    cuts = {m.end() for m in _FIGURE_BEFORE_WORDS.finditer(text) if _next_name(text, m.end(), False)}
+    swapped = _LEADING_FIGURE.match(text)
+    if swapped and not swapped.group("first").endswith(_DATE_UNITS):
+        for end in EXPLANATION_ENDS:
+            cuts |= {m.end() for m in re.finditer(re.escape(end), text) if _next_name(text, m.end(), True)}
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(text)), len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def split_leading_figure(text: str) -> tuple[str, str] | None:
+    """The first piece of a run whose figure was written first: "2280次办公大楼…情况" -> ("2280次", …)."""
+    m = _LEADING_FIGURE.match(text)
+    if not m or m.group("first").endswith(_DATE_UNITS) or not any(lead in text for lead in EXPLANATION_LEADS):
+        return None
+    return m.group("first"), m.group("rest")
 
 
 def _figure(text: str) -> bool:
@@ -308,6 +331,11 @@ class IndicatorParser:
             return
         run = split_indicator_run(tok.text)
         if len(run) > 1:
+            self._flush_pending()
+            swapped = split_leading_figure(run[0])
+            if swapped:  # kept in the order written, so the facts report the swap (Q06)
+                self._emit(Tok(swapped[0], tok.loc, tok.row), Tok(swapped[1], tok.loc, tok.row), [])
+                run = run[1:]
             for piece in run:
                 self._single(Tok(piece, tok.loc, tok.row))
             return

@@ -67,6 +67,8 @@ HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公�
 HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准"}
 # The words a 指标解释 opens with before restating its indicator's name ("反映<name>情况").
 EXPLANATION_LEADS = ("反映",)
+# …and the word it closes with ("反映<…>情况").
+EXPLANATION_ENDS = ("情况",)
 
 # Labels that end an indicator block.
 BLOCK_END = ["支出明细", "单位负责人签字", "填表人", "经办人", "财政部门审核意见", "主管部门审核意见",
