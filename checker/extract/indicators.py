@@ -13,8 +13,9 @@ import re
 from checker.extract.cells import Tok, norm_label
 from checker.extract.values import COUNT_UNITS, SUFFIX_OPS, parse_target
 from checker.extract.vocabulary import (
-    EXPLANATION_ENDS, EXPLANATION_LEADS, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, HEADER_STANDARD, HEADER_VALUE,
-    INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT, TRAILING_TREND_VALUE,
+    EXPLANATION_ENDS, EXPLANATION_LEADS, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3,
+    HEADER_STANDARD, HEADER_VALUE, INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT,
+    TRAILING_TREND_VALUE,
 )
 from checker.model import Indicator
 
@@ -59,11 +60,14 @@ _TRAILING_PLACEHOLDER = re.compile(
 )
 
 
+_OP = r"(?:≥|≤|>=|<=|>|<|=)"  # a comparison written as a symbol
+
+
 # One target written once per region column and run together (区域目标值 of a transfer-payment
 # table: "…合规情况>=95%>=95%…>=95%"): the figure repeated is the value, as the first region's
 # column is in a table. Only a comparison or a percentage repeats unambiguously ("…数量222" may be 222).
 _TRAILING_REPEATED = re.compile(
-    r"^(?P<name>.*?[\u4e00-\u9fff])(?P<value>(?:≥|≤|>=|<=|>|<|=)?\d+(?:\.\d+)?%?)(?P=value)+$", re.S)
+    rf"^(?P<name>.*?[\u4e00-\u9fff])(?P<value>{_OP}?\d+(?:\.\d+)?%?)(?P=value)+$", re.S)
 
 
 def split_trailing_value(text: str) -> tuple[str, str] | None:
@@ -131,14 +135,14 @@ def split_trailing_trend(text: str) -> tuple[str, str] | None:
 # figure was written first (a swapped row), if the words that follow are a name with an
 # explanation of its own. Otherwise they are more of the same one ("反映全年完成3次检查情况5次").
 _UNIT_WORDS = "|".join(map(re.escape, sorted(COUNT_UNITS | {"%"}, key=len, reverse=True)))
-_OP = r"(?:≥|≤|>=|<=|>|<|=)"
 _FIGURE_BEFORE_WORDS = re.compile(  # a figure, or a template's placeholder for one ("XX", "≥**")
     rf"(?<=[\u4e00-\u9fff])(?:{_OP}?\d+(?:\.\d+)?(?:{_UNIT_WORDS})"
     rf"|(?:{_OP}[Xx×*○□]+|[Xx×*○□]{{2,}})(?:{_UNIT_WORDS})?)(?=[\u4e00-\u9fff])")
 _VALUE_SUFFIXES = tuple(word for word, _ in SUFFIX_OPS) + ("左右",)
 # A count or a percentage opening a run's first indicator: its figure written before its name.
 # Dates stay whole ("2023年培训人次…" is a name).
-_LEADING_FIGURE = re.compile(rf"^(?P<first>{_OP}?\d+(?:\.\d+)?(?:{_UNIT_WORDS}))(?P<rest>[\u4e00-\u9fff].*)$", re.S)
+_LEADING_FIGURE = re.compile(
+    rf"^(?P<first>{_OP}?\d+(?:\.\d+)?(?:{_UNIT_WORDS}))(?P<rest>[\u4e00-\u9fff].*)$", re.S)
 _DATE_UNITS = ("年", "月", "天")
 
 
