@@ -409,12 +409,12 @@ def explain(
 def _examples(rule_id: str, failing: dict | None, passing: dict | None, lang: str):
     """(heading, rows to show, what the checker says) for the failing and the passing case: the
     rows a finding points at and the rows where the two tables differ, with context."""
-    from checker.report.example import check_example, differing_rows, example_rows, excerpt, rows_at
+    from checker.report.example import differing_rows, example_rows, excerpt, rows_at
 
     zh = lang != "en"
     fail_rows = example_rows(failing.get("text", "")) if failing else []
     pass_rows = example_rows(passing.get("text", "")) if passing else []
-    findings = check_example(rule_id, failing.get("text", ""), lang) if failing else []
+    findings = _check_example(rule_id, failing.get("text", ""), lang) if failing else []
     fail_focus, fail_anchor, pass_focus, pass_anchor = differing_rows(fail_rows, pass_rows)  # none if one is absent
     cases = ((failing, ("不通过的例子", "Failing example"), fail_rows, fail_focus | rows_at(fail_rows, findings),
               fail_anchor, [f.message for f in findings]),
@@ -425,6 +425,20 @@ def _examples(rule_id: str, failing: dict | None, passing: dict | None, lang: st
         name = str(case.get("name", ""))
         heading = f"{label[0]}（{name}）" if zh else f"{label[1]} ({name})"
         yield heading, excerpt(rows, focus, anchors), messages
+
+
+def _check_example(rule_id: str, text: str, lang: str) -> list:
+    """What the checker says about a case table under this rule alone (the real pipeline)."""
+    import tempfile
+
+    from checker.config import Config
+    from checker.pipeline import CheckOptions, check_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "example.txt"
+        path.write_text(text, encoding="utf-8")
+        result = check_file(str(path), CheckOptions(lang=lang, config=Config(select=[rule_id])))
+    return [f for f in result.findings if f.rule == rule_id]
 
 
 def main() -> None:

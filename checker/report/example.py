@@ -1,7 +1,7 @@
 """`jixiao explain`'s examples: the rows of a rule's case table that matter, not the whole table.
 
-A case table is read by the real text reader (so every text layout shows as rows of cells) and
-the failing one is checked by the real pipeline. The excerpt keeps the rows a finding points at
+A case table is read by the real text reader (so every text layout shows as rows of cells); the
+CLI checks the failing one with the real pipeline. The excerpt keeps the rows a finding points at
 and the rows where the failing and the passing table differ, with a row of context around them.
 """
 
@@ -39,21 +39,6 @@ def example_rows(text: str) -> list[ExampleRow]:
     return rows
 
 
-def check_example(rule_id: str, text: str, lang: str) -> list[Finding]:
-    """What the checker says about a case table under this rule alone."""
-    import tempfile
-    from pathlib import Path
-
-    from checker.config import Config
-    from checker.pipeline import CheckOptions, check_file
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "example.txt"
-        path.write_text(text, encoding="utf-8")
-        result = check_file(str(path), CheckOptions(lang=lang, config=Config(select=[rule_id])))
-    return [f for f in result.findings if f.rule == rule_id]
-
-
 def differing_rows(a: list[ExampleRow], b: list[ExampleRow]) -> tuple[set[int], set[int], set[int], set[int]]:
     """Rows of a and of b the other table does not have (focus), and where one table only lacks
     rows, the row before the gap in the other (an anchor, shown without focus). Two tables that
@@ -82,7 +67,7 @@ def rows_at(rows: list[ExampleRow], findings: list[Finding]) -> set[int]:
     return {i for i, row in enumerate(rows) if row.lines & lines}
 
 
-def excerpt(rows: list[ExampleRow], focus: set[int], anchors: set[int] = frozenset(), context: int = 1,
+def excerpt(rows: list[ExampleRow], focus: set[int], anchors: frozenset[int] | set[int] = frozenset(), context: int = 1,
             limit: int = 30) -> list[ShownRow]:
     """The focus rows and their context in table order, a gap marker where rows are left out;
     the first `limit` rows when nothing is in focus (then the table itself is the example)."""
