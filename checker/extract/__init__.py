@@ -14,6 +14,7 @@ from checker.extract.builder import FormBuilder
 from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepare
 from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
 from checker.extract.normalize import half_width, key
+from checker.extract.script import restore_written, simplify_rows
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
@@ -459,8 +460,9 @@ def _unit_from_title(title: str) -> str:
 
 
 def extract(doc: Document) -> Submission:
-    free_text = is_free_text(doc.rows)
-    rows = prepare(doc.rows, free_text)
+    doc_rows, written = simplify_rows(doc)
+    free_text = is_free_text(doc_rows)
+    rows = prepare(doc_rows, free_text)
     submission = Submission(source=doc.path, format=doc.format, notes=list(doc.notes),
                             artefacts=[Text(value=a.text, loc=a.loc) for a in doc.artefacts])
     cover: FormBuilder | None = None
@@ -487,4 +489,5 @@ def extract(doc: Document) -> Submission:
         submission.forms.append(builder.build(cover))
     if not submission.forms:
         submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")
+    restore_written(submission.forms, written)
     return submission

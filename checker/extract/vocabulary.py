@@ -13,8 +13,12 @@ import re
 TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("spending_direction", re.compile(r"支出方向绩效目标(申报|审批|批复)?表")),
     ("special_fund_summary", re.compile(r"专项资金绩效目标汇总表")),
-    ("department", re.compile(r"(部门|单位)(\(单位\))?整体(支出)?绩效(目标|自评)(申报|审批|批复|公开)?表?")),
-    ("project", re.compile(r"(项目(支出)?|专项资金|专项转移支付|衔接资金)?绩效(目标|自评)(申报|审批|批复|公开)?表")),
+    # 整体 names the whole unit's spending, whoever the unit is (部门, 单位, 卫生院 …).
+    ("department", re.compile(r"整体(支出)?绩效(目标)?(申报|审批|批复|公开|自评)?表")),
+    # Self-evaluation tables carry the targets too: 绩效目标自评表, 绩效自评表, 项目自评表.
+    ("project", re.compile(r"(项目(支出)?|专项资金|专项转移支付|衔接资金)?"
+                           r"(绩效目标(申报|审批|批复|公开|自评)?表|绩效(申报|审批|批复|公开|自评)表)"
+                           r"|(项目|资金)(绩效)?自评表")),
 ]
 PROJECT_VARIANTS = ("申报表", "审批表", "批复表", "公开表", "自评表")
 

@@ -31,6 +31,9 @@ from checker.readers import (
 
 # Tika writes Word bookmarks and images into plain text; they are not content.
 ARTEFACT_RE = re.compile(r"\[(?:bookmark|image|link):[^\]]*\]")
+# Mirror sites annotate characters with pinyin ("區(qū)域", "學(xué)"): a reading aid, not content.
+PINYIN_NOISE_RE = re.compile(r"\((?:[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)")
+PINYIN_NOTE = "文本中夹有网页转载加注的拼音（如“區(qū)”），读取时已去除。"
 _PIPE_ONLY = re.compile(r"^[\s|]+$")
 _SOURCE_RE = re.compile(r"^#\s*source:", re.I)
 
@@ -147,7 +150,12 @@ def parse_text(path: str, text: str) -> Document:
             continue
         for m in ARTEFACT_RE.finditer(line):
             doc.artefacts.append(Cell(m.group(0), Location(line=no)))
-        cleaned.append(ARTEFACT_RE.sub("", line))
+        line = ARTEFACT_RE.sub("", line)
+        if PINYIN_NOISE_RE.search(line):
+            line = PINYIN_NOISE_RE.sub("", line)
+            if PINYIN_NOTE not in doc.notes:
+                doc.notes.append(PINYIN_NOTE)
+        cleaned.append(line)
     layout = detect_layout(cleaned)
     if layout == "tika":
         doc.rows = _rows_tika(cleaned)
