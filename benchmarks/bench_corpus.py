@@ -132,9 +132,9 @@ def section_text(scores: dict, annotations: Path) -> str:
     ]
     if collected:
         lines += [
-            "The collected family (fixtures/collected, 101 up) was gathered and annotated after the reader",
-            "and rules were written, without looking at what jixiao makes of it: it is the honest figure for",
-            "tables the code has not seen.",
+            "The collected family (fixtures/collected, 101 up) was gathered after the reader and rules were",
+            "written and annotated from the source text alone (jixiao was never used to produce an annotation):",
+            "it is the honest figure for tables the code has not seen.",
             "",
         ]
     lines += [
