@@ -357,9 +357,14 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
     year = getattr(form, "year", None)
     other = None if swapped else other_year(value, year, shape.kind)
 
+    # The last row of a form whose text stops inside it may be cut mid-cell; a name that is
+    # itself a bare figure means the cells were read out of place. Neither is a certain read.
+    row_cut = bool(getattr(form, "incomplete", False)) and bool(form.indicators) and ind is form.indicators[-1]
     fact = ctx.base("indicator", index, form, ind.loc or ind.value_loc or ind.name_loc)
     fact.update(form_names(form, index))
     fact.update({
+        "row_cut": row_cut,
+        "certain": not row_cut and issue_of_name != "name_is_value",
         "level1": level1,
         "level1_en": LEVEL1_EN.get(level1, level1),
         "level2": level2,

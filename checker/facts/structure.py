@@ -52,25 +52,67 @@ def _funds_by_source(form: Any) -> bool:
     return by_source and form.basic is None and form.project is None
 
 
-# (attribute, zh, en, required only when the template has the label)
+# (attribute, zh, en, required only when the template has the label). Every project and
+# spending-direction template has a name, an amount and a target; 资金性质 and 实施期 only some
+# (鄂州, 四川, 湖南 基础设施类, 武汉, 转移支付 and 自评表 templates have no 实施期 field).
 REQUIRED_FIELDS = {
     "project": (("project_name", "项目名称", "project name", False), ("total", "预算资金", "budget amount", False),
-                ("fund_nature", "资金性质", "fund nature", True), ("period", "实施期", "implementation period", False),
+                ("fund_nature", "资金性质", "fund nature", True), ("period", "实施期", "implementation period", True),
                 ("goal", "年度目标", "annual target", False)),
     "spending_direction": (("direction_name", "支出方向名称", "spending direction name", False),
                            ("total", "项目金额", "amount", False),
-                           ("period", "项目实施期", "implementation period", False),
+                           ("period", "项目实施期", "implementation period", True),
                            ("goal", "年度绩效目标", "annual target", False)),
 }
+# A cell this short holding a piece of a field's label ("目标" after a split "年度 / 目标") means the
+# label is there and its value was not found: the read is not certain.
+_FRAGMENT_MAX = 6
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DURATION_YEARS = re.compile(r"^(\d+)年$")
 _TIMED = re.compile(r"月|季度|年|日|\d{4}[.\-/]\d")
 
 
-def _state(text: Any) -> str:
+def _state(text: Any, past_end: bool = False) -> str:
+    """filled / blank (label there, nothing in it) / absent (no such label) / past_end (no such
+    label, and the text stops before the parts where it would be)."""
     if text is None:
-        return "absent"
+        return "past_end" if past_end else "absent"
     return "filled" if text_of(text) else "blank"
+
+
+def _cut_before_indicators(form: Any) -> bool:
+    return bool(getattr(form, "incomplete", False)) and not form.indicators
+
+
+def _labels_of(field: str) -> list[str]:
+    from checker.extract.vocabulary import FIELD_LABELS
+    return [norm(label) for label, (f, _) in FIELD_LABELS.items() if f == field]
+
+
+def _label_fragment(form: Any, field: str) -> bool:
+    """Some short cell of the form is a piece of one of `field`'s labels (a split label)."""
+    labels = _labels_of(field)
+    for text in form.texts:
+        k = norm(text.value)
+        if 2 <= len(k) <= _FRAGMENT_MAX and any(k in label for label in labels):
+            return True
+    return False
+
+
+def _field_state(form: Any, attr: str, optional: bool) -> str:
+    """ok / missing (certainly not filled) / unsure (looks unfilled, but the read may be wrong) /
+    skip (the template has no such field, or it may lie past the end of a cut-off text)."""
+    value = getattr(form, attr, None)
+    if value is not None:
+        if not hasattr(value, "value") or text_of(value):
+            return "ok"
+        return "missing" if getattr(value, "certain", True) else "unsure"
+    blank = getattr(form, "blank_money", {}).get(attr)
+    if blank is not None:
+        return "missing" if blank == "label" else "unsure"
+    if optional or _cut_before_indicators(form):
+        return "skip"
+    return "unsure" if _label_fragment(form, attr) else "missing"
 
 
 def _joined(items: list[str], sep: str) -> str:
@@ -88,32 +130,33 @@ def header_fact(form: Any, index: int, ctx: Any) -> dict:
     })
     if form.year is not None:
         fact["year"] = form.year
+    cut = _cut_before_indicators(form)
+    fact["form_complete"] = not getattr(form, "incomplete", False)
     if form.kind == "department":
         by_source = _funds_by_source(form)
         due = DEPT_AMOUNTS[:1] if by_source else DEPT_AMOUNTS  # by source: only the total is due
-        missing = [(zh, en) for attr, zh, en in due if getattr(form, attr, None) is None]
+        states = [(_field_state(form, attr, False), zh, en) for attr, zh, en in due]
         fact.update({
             "funds_by_source": by_source,
-            "amounts_missing_count": len(missing),
-            "amounts_missing_zh": _joined([m[0] for m in missing], "、"),
-            "amounts_missing_en": _joined([m[1] for m in missing], ", "),
-            "functions_state": _state(form.functions),
-            "goal_state": _state(form.goal),
+            "functions_state": _state(form.functions, cut),
+            "goal_state": _state(form.goal, cut),
         })
+        fact.update(_missing_fields(states, "amounts_missing", "amounts_unsure"))
     if form.kind in REQUIRED_FIELDS:
-        missing = []
-        for attr, zh, en, optional in REQUIRED_FIELDS[form.kind]:
-            value = getattr(form, attr, None)
-            if value is None and optional:
-                continue  # the template has no such field
-            if value is None or (hasattr(value, "value") and not text_of(value)):
-                missing.append((zh, en))
-        fact.update({
-            "required_missing_count": len(missing),
-            "required_missing_zh": _joined([m[0] for m in missing], "、"),
-            "required_missing_en": _joined([m[1] for m in missing], ", "),
-        })
+        states = [(_field_state(form, attr, optional), zh, en) for attr, zh, en, optional in REQUIRED_FIELDS[form.kind]]
+        fact.update(_missing_fields(states, "required_missing", "required_unsure"))
     return fact
+
+
+def _missing_fields(states: list[tuple[str, str, str]], missing: str, unsure: str) -> dict:
+    """Count, zh and en lists of the fields certainly missing and of those that only look so."""
+    out: dict = {}
+    for prefix, wanted in ((missing, "missing"), (unsure, "unsure")):
+        items = [(zh, en) for state, zh, en in states if state == wanted]
+        out[f"{prefix}_count"] = len(items)
+        out[f"{prefix}_zh"] = _joined([m[0] for m in items], "、")
+        out[f"{prefix}_en"] = _joined([m[1] for m in items], ", ")
+    return out
 
 
 def period_fact(form: Any, index: int, ctx: Any) -> dict | None:
@@ -190,14 +233,36 @@ def _cost_layout(form: Any) -> tuple[str, str, Any]:
     return "absent", "", None
 
 
+def _reached(order: tuple[tuple[str, str], ...], seen: list[str]) -> set[str]:
+    """The parts of `order` (a template's usual sequence) at or before the furthest one seen:
+    in a text that stops early, the parts after it may lie past the end."""
+    names = [zh for zh, _ in order]
+    furthest = max((names.index(x) for x in seen if x in names), default=-1)
+    return set(names[: furthest + 1])
+
+
+def _passed(indicators: list, level1: str) -> bool:
+    """Rows of another 一级 follow the last row of `level1`: that block was read to its end."""
+    last = max((n for n, i in enumerate(indicators) if i.level1 == level1), default=None)
+    return last is not None and any(i.level1 and i.level1 != level1 for i in indicators[last + 1:])
+
+
 def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
     rows = [i for i in form.indicators if i.name.strip() or i.value.strip()]
     level1s = {i.level1 for i in rows}
     has_sat = "满意度指标" in level1s or any(i.level2 == SATISFACTION_L2 for i in rows)
     present = {"产出指标": "产出指标" in level1s, "效益指标": "效益指标" in level1s, "满意度指标": has_sat}
-    missing = [(zh, en) for zh, en in LEVEL1_REQUIRED if not present[zh]]
+    complete = not getattr(form, "incomplete", False)
+    seen1 = [i.level1 for i in form.indicators if i.level1] + (["满意度指标"] if has_sat else [])
+    due1 = {zh for zh, _ in LEVEL1_REQUIRED} if complete else _reached(LEVEL1_REQUIRED, seen1)
+    missing = [(zh, en) for zh, en in LEVEL1_REQUIRED if not present[zh] and zh in due1]
+    # Output's 二级 are due unless the text stops inside output, before the one in question.
+    last1 = form.indicators[-1].level1 if form.indicators else None
+    inside_output = not complete and last1 in (None, "产出指标")
+    due2 = _reached(OUTPUT_LEVEL2, [i.level2 for i in form.indicators if i.level1 == "产出指标" and i.level2]) \
+        if inside_output else {zh for zh, _ in OUTPUT_LEVEL2}
     out_missing = [(zh, en) for zh, en in OUTPUT_LEVEL2
-                   if not any(i.level2 == zh and i.name.strip() for i in form.indicators)]
+                   if zh in due2 and not any(i.level2 == zh and i.name.strip() for i in form.indicators)]
     benefit = [i for i in rows if i.level1 == "效益指标" and i.level2 != SATISFACTION_L2 and i.name.strip()]
     substantive = [i for i in benefit if norm(i.value) and not is_placeholder(i.value, vocab)]
     first = rows[0].loc if rows else form.title_loc
@@ -217,6 +282,9 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
         "benefit_count": len(benefit),
         "benefit_substantive_count": len(substantive),
         "benefit_quantitative_count": sum(1 for i in substantive if is_quantitative(i.value, i.target, vocab)),
+        "form_complete": complete,
+        # Benefit is judged only when the text goes on past it (to satisfaction) or is complete.
+        "benefit_closed": complete or _passed(form.indicators, "效益指标"),
     })
     if form.year is not None:
         fact["year"] = form.year
@@ -225,6 +293,8 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
 
 def cost_fact(form: Any, index: int, ctx: Any) -> dict:
     layout, cost_level2, where = _cost_layout(form)
+    if layout == "absent" and getattr(form, "incomplete", False):
+        layout = "past_end"  # the cost block may come after where the text stops
     rows = [i for i in form.indicators if i.name.strip() or i.value.strip()]
     fact = ctx.base("cost_layout", index, form, where or (rows[0].loc if rows else form.title_loc))
     fact.update(form_names(form, index))
@@ -256,7 +326,8 @@ def group_facts(form: Any, index: int, ctx: Any) -> Iterable[dict]:
             groups[-1].append(ind)
         else:
             groups.append([ind])
-    for rows in groups:
+    cut = getattr(form, "incomplete", False)
+    for n, rows in enumerate(groups):
         head = rows[0]
         if not head.level2:
             continue
@@ -268,8 +339,19 @@ def group_facts(form: Any, index: int, ctx: Any) -> Iterable[dict]:
             "level2_raw": (head.level2_raw or head.level2).strip(),
             "row_count": len(rows),
             "named_count": sum(1 for i in rows if i.name.strip()),
+            # The last group of a text that stops inside it: its rows may lie past the end.
+            "at_cut": cut and n == len(groups) - 1,
         })
         yield fact
+
+
+def end_fact(form: Any, index: int, ctx: Any) -> dict:
+    """Where the text of a cut-off form stops."""
+    fact = ctx.base("form_end", index, form, getattr(form, "stops_loc", None) or form.title_loc)
+    fact.update(form_names(form, index))
+    stops_at = (getattr(form, "stops_at", None) or "").strip()
+    fact.update({"incomplete": True, "stops_at": stops_at, "in_block": bool(stops_at)})
+    return fact
 
 
 def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
@@ -279,6 +361,8 @@ def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
     vocab = vocab_for(ctx)
     for index, form in enumerate(submission.forms):
         yield header_fact(form, index, ctx)
+        if getattr(form, "incomplete", False):
+            yield end_fact(form, index, ctx)
         if getattr(form, "period", None) is not None:
             period = period_fact(form, index, ctx)
             if period is not None:
