@@ -323,6 +323,9 @@ class Result(BaseModel):
     dimensions: dict[str, float] | None = None  # 完整性/相关性/适当性/可行性 sub-scores
     deductions: list[Deduction] = Field(default_factory=list)
     grade_reason: str | None = None  # why there is no grade, or why it was capped
+    # The text stops before the end of a table (see FormBase.incomplete): the grade is only
+    # what the part read supports.
+    provisional: bool = False
     timings: dict[str, float] | None = None  # seconds per stage (only shown with --timings)
     fixed: list[Finding] = Field(default_factory=list)  # in the --baseline run, gone from this one
     baseline: BaselineMark | None = None  # set only when a --baseline was given

@@ -286,6 +286,9 @@ class _FormReader:
             if parsed is None:
                 if value.strip():
                     self.b.notes.append(f"“{tok.text}”处的金额无法识别：{value.strip()[:30]}")
+                    # Words in place of the amount are certainly not a number; digits we could not
+                    # parse ("968.191 8") may be one.
+                    self.b.note_blank_money(field, "near" if re.search(r"\d", value) else "label")
                 return
             amount, value_unit = parsed
             self.b.set_money(field, amount, value_unit or unit, value, tok.loc, how=how)
@@ -513,7 +516,7 @@ def extract(doc: Document) -> Submission:
         if "unit_name" not in builder.text and title is not None:
             unit = _unit_from_title(title.text)
             if unit:
-                builder.set_text("unit_name", unit, title.loc)
+                builder.set_text("unit_name", unit, title.loc, how="position")  # guessed from the title
         submission.forms.append(builder.build(cover))
         last_builder = builder
     if submission.forms:

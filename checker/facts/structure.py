@@ -64,9 +64,13 @@ REQUIRED_FIELDS = {
                            ("period", "项目实施期", "implementation period", True),
                            ("goal", "年度绩效目标", "annual target", False)),
 }
-# A cell this short holding a piece of a field's label ("目标" after a split "年度 / 目标") means the
-# label is there and its value was not found: the read is not certain.
+# A cell this short holding a piece of a field's label ("目标" after a split "年度 / 目标"), or a
+# longer cell with the label run into its text ("…总体目标为推进…"), means the label is there and its
+# value was not found: the read is not certain.
 _FRAGMENT_MAX = 6
+# Words that label a field in templates whose exact label the vocabulary does not list.
+_LABEL_HINTS = {"goal": ("绩效目标",)}
+_NOT_A_LABEL = re.compile(r"表|申报|管理")  # 绩效目标表, 绩效目标申报, 绩效目标管理: titles and prose
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DURATION_YEARS = re.compile(r"^(\d+)年$")
 _TIMED = re.compile(r"月|季度|年|日|\d{4}[.\-/]\d")
@@ -90,12 +94,18 @@ def _labels_of(field: str) -> list[str]:
 
 
 def _label_fragment(form: Any, field: str) -> bool:
-    """Some short cell of the form is a piece of one of `field`'s labels (a split label)."""
+    """Some short cell of the form is a piece of one of `field`'s labels (a split label), or a
+    longer cell holds one of its labels run together with other text."""
     labels = _labels_of(field)
+    hints = [h for h in labels if len(h) >= 4] + list(_LABEL_HINTS.get(field, ()))
     for text in form.texts:
         k = norm(text.value)
         if 2 <= len(k) <= _FRAGMENT_MAX and any(k in label for label in labels):
             return True
+        for hint in hints:
+            at = k.find(hint)
+            if at >= 0 and len(k) > len(hint) and not _NOT_A_LABEL.match(k[at + len(hint):]):
+                return True
     return False
 
 
@@ -135,7 +145,11 @@ def header_fact(form: Any, index: int, ctx: Any) -> dict:
     if form.kind == "department":
         by_source = _funds_by_source(form)
         due = DEPT_AMOUNTS[:1] if by_source else DEPT_AMOUNTS  # by source: only the total is due
-        states = [(_field_state(form, attr, False), zh, en) for attr, zh, en in due]
+        # Every department template has a total; 基本支出/项目支出 lines only those that split the
+        # funds by use (88号 申报表 and 自评表 state them by source): when neither line is there,
+        # their absence is the template's, not the unit's.
+        by_use = any(getattr(form, a, None) is not None or a in form.blank_money for a in ("basic", "project"))
+        states = [(_field_state(form, attr, attr != "total" and not by_use), zh, en) for attr, zh, en in due]
         fact.update({
             "funds_by_source": by_source,
             "functions_state": _state(form.functions, cut),
@@ -253,13 +267,15 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
     has_sat = "满意度指标" in level1s or any(i.level2 == SATISFACTION_L2 for i in rows)
     present = {"产出指标": "产出指标" in level1s, "效益指标": "效益指标" in level1s, "满意度指标": has_sat}
     complete = not getattr(form, "incomplete", False)
-    seen1 = [i.level1 for i in form.indicators if i.level1] + (["满意度指标"] if has_sat else [])
+    # A heading the text stops at (no row under it yet) does not count as reached.
+    read = form.indicators[:-1] if form.indicators and not form.indicators[-1].name.strip() else form.indicators
+    seen1 = [i.level1 for i in read if i.level1] + (["满意度指标"] if has_sat else [])
     due1 = {zh for zh, _ in LEVEL1_REQUIRED} if complete else _reached(LEVEL1_REQUIRED, seen1)
     missing = [(zh, en) for zh, en in LEVEL1_REQUIRED if not present[zh] and zh in due1]
     # Output's 二级 are due unless the text stops inside output, before the one in question.
     last1 = form.indicators[-1].level1 if form.indicators else None
     inside_output = not complete and last1 in (None, "产出指标")
-    due2 = _reached(OUTPUT_LEVEL2, [i.level2 for i in form.indicators if i.level1 == "产出指标" and i.level2]) \
+    due2 = _reached(OUTPUT_LEVEL2, [i.level2 for i in read if i.level1 == "产出指标" and i.level2]) \
         if inside_output else {zh for zh, _ in OUTPUT_LEVEL2}
     out_missing = [(zh, en) for zh, en in OUTPUT_LEVEL2
                    if zh in due2 and not any(i.level2 == zh and i.name.strip() for i in form.indicators)]
