@@ -23,6 +23,7 @@ import copy
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from checker.extract.truncation import still_cut
 from checker.model import Deduction, Finding, Result
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -298,7 +299,7 @@ def grade(result: Result, config: Any = None, lang: str = "zh") -> None:
 def _cut_form(result: Result):
     """The form whose text stops early (only a file's last form can), or None."""
     forms = result.submission.forms if result.submission is not None else []
-    return next((f for f in forms if getattr(f, "incomplete", False)), None)
+    return next((f for f in forms if still_cut(f)), None)
 
 
 def _capped_reason(cap: dict, rules: list[str], score: str, natural: str, final: str, lang: str) -> str:

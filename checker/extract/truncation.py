@@ -59,12 +59,28 @@ def judge_end(form, builder: FormBuilder) -> None:
         return
     if builder.end_state != "indicators":
         return  # the block was closed by a row after it
+    if looks_cut(rows):
+        _mark(form, builder, _where(rows[-1]) or "绩效指标")
+
+
+def looks_cut(rows: list[Indicator]) -> bool:
+    """Whether indicator rows that run to the end of the text look cut off: nothing read, a last
+    row cut mid-way, or output, benefit and satisfaction not all reached. A table that lacks
+    satisfaction and ends without any footer cannot be told from a cut-off page: S17 says so."""
+    if not rows:
+        return True
     last = rows[-1]
     if _sign_off(last):
-        return
-    if set(LEVEL1_EVERY_TEMPLATE) <= _classes_seen(rows) and not _row_cut(last):
-        return
-    _mark(form, builder, _where(last) or "绩效指标")
+        return False
+    return _row_cut(last) or not set(LEVEL1_EVERY_TEMPLATE) <= _classes_seen(rows)
+
+
+def still_cut(form) -> bool:
+    """`form.incomplete`, re-checked against its rows (a model edited after reading may no
+    longer end the way the text did)."""
+    if not getattr(form, "incomplete", False):
+        return False
+    return not form.indicators or looks_cut(list(form.indicators))
 
 
 def _mark(form, builder: FormBuilder, where: str) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from checker.extract.truncation import still_cut
 from checker.facts import text_of
 from checker.facts.indicators import INDICATOR_FORMS, Vocab, is_period, is_placeholder, is_quantitative, vocab_for
 from checker.facts.vocab import contains_any, form_names, norm, words
@@ -85,7 +86,7 @@ def _state(text: Any, past_end: bool = False) -> str:
 
 
 def _cut_before_indicators(form: Any) -> bool:
-    return bool(getattr(form, "incomplete", False)) and not form.indicators
+    return not form.indicators and bool(still_cut(form))
 
 
 def _labels_of(field: str) -> list[str]:
@@ -141,7 +142,7 @@ def header_fact(form: Any, index: int, ctx: Any) -> dict:
     if form.year is not None:
         fact["year"] = form.year
     cut = _cut_before_indicators(form)
-    fact["form_complete"] = not getattr(form, "incomplete", False)
+    fact["form_complete"] = not still_cut(form)
     if form.kind == "department":
         by_source = _funds_by_source(form)
         due = DEPT_AMOUNTS[:1] if by_source else DEPT_AMOUNTS  # by source: only the total is due
@@ -266,7 +267,7 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
     level1s = {i.level1 for i in rows}
     has_sat = "满意度指标" in level1s or any(i.level2 == SATISFACTION_L2 for i in rows)
     present = {"产出指标": "产出指标" in level1s, "效益指标": "效益指标" in level1s, "满意度指标": has_sat}
-    complete = not getattr(form, "incomplete", False)
+    complete = not still_cut(form)
     # A heading the text stops at (no row under it yet) does not count as reached.
     read = form.indicators[:-1] if form.indicators and not form.indicators[-1].name.strip() else form.indicators
     seen1 = [i.level1 for i in read if i.level1] + (["满意度指标"] if has_sat else [])
@@ -309,7 +310,7 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
 
 def cost_fact(form: Any, index: int, ctx: Any) -> dict:
     layout, cost_level2, where = _cost_layout(form)
-    if layout == "absent" and getattr(form, "incomplete", False):
+    if layout == "absent" and still_cut(form):
         layout = "past_end"  # the cost block may come after where the text stops
     rows = [i for i in form.indicators if i.name.strip() or i.value.strip()]
     fact = ctx.base("cost_layout", index, form, where or (rows[0].loc if rows else form.title_loc))
@@ -342,7 +343,7 @@ def group_facts(form: Any, index: int, ctx: Any) -> Iterable[dict]:
             groups[-1].append(ind)
         else:
             groups.append([ind])
-    cut = getattr(form, "incomplete", False)
+    cut = still_cut(form)
     for n, rows in enumerate(groups):
         head = rows[0]
         if not head.level2:
@@ -377,7 +378,7 @@ def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
     vocab = vocab_for(ctx)
     for index, form in enumerate(submission.forms):
         yield header_fact(form, index, ctx)
-        if getattr(form, "incomplete", False):
+        if still_cut(form):
             yield end_fact(form, index, ctx)
         if getattr(form, "period", None) is not None:
             period = period_fact(form, index, ctx)
