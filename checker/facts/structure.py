@@ -130,13 +130,28 @@ def _joined(items: list[str], sep: str) -> str:
     return sep.join(items)
 
 
+def _title_recognised(title: str, ctx: Any) -> bool:
+    """The title names a kind of target table: a title word of the vocabulary, or a title the
+    reader itself split the forms at (自评表 …); a traditional-character title is read through its
+    simplified form, as the reader reads it."""
+    if not title:
+        return False
+    from checker.extract import title_kind
+    from checker.extract.script import _simplified_same_length
+
+    for text in dict.fromkeys((title, _simplified_same_length(title))):
+        if contains_any(text, words(ctx, "form_title_words")) or title_kind(text) not in (None, "cover"):
+            return True
+    return False
+
+
 def header_fact(form: Any, index: int, ctx: Any) -> dict:
     fact = ctx.base("form_header", index, form, form.title_loc)
     fact.update(form_names(form, index))
     title = (form.title or "").strip()
     fact.update({
         "title": title,
-        "title_recognised": bool(title) and bool(contains_any(title, words(ctx, "form_title_words"))),
+        "title_recognised": _title_recognised(title, ctx),
         "has_year": form.year is not None,
     })
     if form.year is not None:
