@@ -130,6 +130,18 @@ def _joined(items: list[str], sep: str) -> str:
     return sep.join(items)
 
 
+_YEAR_WRITTEN = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
+
+
+def _year_hint(form: Any) -> str:
+    """The first year written anywhere in the form ("2021年"), or ""."""
+    for text in [form.title or ""] + [t.value for t in form.texts]:
+        m = _YEAR_WRITTEN.search(text)
+        if m:
+            return re.sub(r"\s+", "", m.group(0))
+    return ""
+
+
 def _title_recognised(title: str, ctx: Any) -> bool:
     """The title names a kind of target table: a title word of the vocabulary, or a title the
     reader itself split the forms at (自评表 …); a traditional-character title is read through its
@@ -156,6 +168,10 @@ def header_fact(form: Any, index: int, ctx: Any) -> dict:
     })
     if form.year is not None:
         fact["year"] = form.year
+    else:
+        hint = _year_hint(form)
+        fact["year_unsure"] = bool(hint)  # a year is written somewhere: our read may have missed it
+        fact["year_hint"] = hint
     cut = _cut_before_indicators(form)
     fact["form_complete"] = not still_cut(form)
     if form.kind == "department":
