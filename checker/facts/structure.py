@@ -134,8 +134,10 @@ _YEAR_WRITTEN = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年")
 
 
 def _year_hint(form: Any) -> str:
-    """The first year written anywhere in the form ("2021年"), or ""."""
-    for text in [form.title or ""] + [t.value for t in form.texts]:
+    """The first year written in the form outside its indicator cells (a filing date, an amount
+    column such as 2024年度预算金额, a subtitle run into other text: "2021年"), or ""."""
+    in_indicators = {loc for i in form.indicators for loc in (i.loc, i.name_loc, i.value_loc) if loc is not None}
+    for text in [form.title or ""] + [t.value for t in form.texts if t.loc not in in_indicators]:
         m = _YEAR_WRITTEN.search(text)
         if m:
             return re.sub(r"\s+", "", m.group(0))
