@@ -268,6 +268,9 @@ class Submission(BaseModel):
     forms: list[Form] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     artefacts: list[Text] = Field(default_factory=list)  # [bookmark: …] etc. stripped on reading
+    # When no form was recognised: words of target tables the text does contain (绩效目标,
+    # 三级指标 …), a sign that a table is there and could not be read.
+    table_words: list[str] = Field(default_factory=list)
 
 
 class Finding(BaseModel):

@@ -15,7 +15,7 @@ from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepa
 from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
-from checker.extract.truncation import judge_end
+from checker.extract.truncation import judge_end, table_words
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
@@ -522,6 +522,7 @@ def extract(doc: Document) -> Submission:
     if submission.forms:
         judge_end(submission.forms[-1], last_builder)
     if not submission.forms:
+        submission.table_words = table_words(rows)
         submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")
     restore_written(submission.forms, written)
     return submission

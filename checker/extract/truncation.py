@@ -48,6 +48,15 @@ def _where(row: Indicator) -> str:
     return " › ".join(p for p in parts if p)
 
 
+TABLE_WORDS = ("绩效目标", "绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "绩效自评")
+
+
+def table_words(rows) -> list[str]:
+    """The words of target tables that occur in `rows` (prepared, simplified), in TABLE_WORDS order."""
+    text = "".join(tok.text for row in rows for tok in row)
+    return [w for w in TABLE_WORDS if w in text]
+
+
 def judge_end(form, builder: FormBuilder) -> None:
     """Mark `form` (the file's last form, built by `builder`) incomplete when its text stops early."""
     if form.kind not in INDICATOR_KINDS or builder.ended_by_footer:

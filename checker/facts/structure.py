@@ -407,6 +407,9 @@ def end_fact(form: Any, index: int, ctx: Any) -> dict:
 def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
     doc = ctx.base("document_forms", -1, None, None)
     doc["form_count"] = len(submission.forms)
+    found = list(getattr(submission, "table_words", []) or [])
+    doc["table_words_count"] = len(found)
+    doc["table_words"] = "、".join(f"“{w}”" for w in found)
     yield doc
     vocab = vocab_for(ctx)
     for index, form in enumerate(submission.forms):
