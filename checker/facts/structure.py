@@ -305,7 +305,12 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
     read = form.indicators[:-1] if form.indicators and not form.indicators[-1].name.strip() else form.indicators
     seen1 = [i.level1 for i in read if i.level1] + (["满意度指标"] if has_sat else [])
     due1 = {zh for zh, _ in LEVEL1_REQUIRED} if complete else _reached(LEVEL1_REQUIRED, seen1)
-    missing = [(zh, en) for zh, en in LEVEL1_REQUIRED if not present[zh] and zh in due1]
+    absent = [(zh, en) for zh, en in LEVEL1_REQUIRED if not present[zh] and zh in due1]
+    # The class's word is written in the form ("产 出 指 标" in a run-on self-evaluation table) but
+    # no row was read under it: the read, not the table, may be at fault.
+    written = "".join(norm(t.value) for t in form.texts)
+    unsure = [(zh, en) for zh, en in absent if zh in written]
+    missing = [m for m in absent if m not in unsure]
     # Output's 二级 are due unless the text stops inside output, before the one in question.
     last1 = form.indicators[-1].level1 if form.indicators else None
     inside_output = not complete and last1 in (None, "产出指标")
@@ -326,6 +331,9 @@ def block_fact(form: Any, index: int, ctx: Any, vocab: Vocab) -> dict:
         "missing_level1_count": len(missing),
         "missing_level1_zh": "、".join(m[0] for m in missing),
         "missing_level1_en": ", ".join(m[1] for m in missing),
+        "unsure_level1_count": len(unsure),
+        "unsure_level1_zh": "、".join(m[0] for m in unsure),
+        "unsure_level1_en": ", ".join(m[1] for m in unsure),
         "output_missing_count": len(out_missing),
         "output_missing_zh": "、".join(m[0] for m in out_missing),
         "output_missing_en": ", ".join(m[1] for m in out_missing),
