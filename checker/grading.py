@@ -23,6 +23,7 @@ import copy
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from checker.extract.truncation import still_cut
 from checker.model import Deduction, Finding, Result
 
 DIMENSIONS = ("完整性", "相关性", "适当性", "可行性")
@@ -75,6 +76,14 @@ _REASONS = {
     "no_forms": (
         "未识别出任何绩效目标表，不评定等级。",
         "No performance target table was recognised, so the file is not graded.",
+    ),
+    "not_read": (
+        "正文在绩效指标表之前中断，没有读到任何绩效指标，不评定等级。",
+        "The text stops before the indicator table and no indicator was read, so the file is not graded.",
+    ),
+    "provisional": (
+        "表格不完整（正文在“{where}”处中断），等级为暂定，只反映已读到的部分。",
+        "The table is incomplete (the text stops at '{where}'): the grade is provisional and reflects only the part read.",
     ),
     "capped": (
         "得分 {score} 本可评为“{natural}”，但存在{what}，等级最高为“{grade}”。",
@@ -231,12 +240,17 @@ def grade(result: Result, config: Any = None, lang: str = "zh") -> None:
     result.dimensions = None
     result.deductions = []
     result.grade_reason = None
+    result.provisional = False
     if result.status != "checked":
         detail = result.error.message if result.error else ""
         result.grade_reason = _reason("unreadable", lang, detail=detail).rstrip("：: ")
         return
     if result.submission is not None and not result.submission.forms:
         result.grade_reason = _reason("no_forms", lang)
+        return
+    cut = _cut_form(result)
+    if cut is not None and not any(f.indicators for f in result.submission.forms):
+        result.grade_reason = _reason("not_read", lang)
         return
 
     weights = dimension_weights(settings)
@@ -272,9 +286,20 @@ def grade(result: Result, config: Any = None, lang: str = "zh") -> None:
     result.grade = final
     result.dimensions = {d: float(left[d]) for d in DIMENSIONS}
     result.deductions = deductions
+    reasons = []
+    if cut is not None:
+        result.provisional = True
+        reasons.append(_reason("provisional", lang, where=cut.stops_at or "…"))
     if final != natural:
         cap, hits = binding[-1]
-        result.grade_reason = _capped_reason(cap, hits, _fmt(score), natural, final, lang)
+        reasons.append(_capped_reason(cap, hits, _fmt(score), natural, final, lang))
+    result.grade_reason = " ".join(reasons) or None
+
+
+def _cut_form(result: Result):
+    """The form whose text stops early (only a file's last form can), or None."""
+    forms = result.submission.forms if result.submission is not None else []
+    return next((f for f in forms if still_cut(f)), None)
 
 
 def _capped_reason(cap: dict, rules: list[str], score: str, natural: str, final: str, lang: str) -> str:

@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 FormKind = Literal["department", "project", "special_fund_summary", "spending_direction"]
 MoneyUnit = Literal["元", "万元"]
 Severity = Literal["error", "warning", "info"]
+# How a value was found: in the labelled cell's neighbour or after the label's colon ("label"),
+# further away from its label (below it, after a run-on split, past other cells: "near"), or
+# guessed from the layout alone ("position"). Only "label" reads are certain.
+ReadHow = Literal["label", "near", "position"]
 Dimension = Literal["完整性", "相关性", "适当性", "可行性"]
 
 TEN_THOUSAND = Decimal(10000)
@@ -62,6 +66,11 @@ class Text(BaseModel):
 
     value: str
     loc: Location | None = None
+    how: ReadHow = "label"
+
+    @property
+    def certain(self) -> bool:
+        return self.how == "label"
 
 
 class Money(BaseModel):
@@ -69,6 +78,11 @@ class Money(BaseModel):
     unit: MoneyUnit
     raw: str = ""
     loc: Location | None = None
+    how: ReadHow = "label"
+
+    @property
+    def certain(self) -> bool:
+        return self.how == "label"
 
     @property
     def wan(self) -> Decimal:
@@ -176,6 +190,15 @@ class FormBase(BaseModel):
     contacts: Contacts = Field(default_factory=Contacts)
     texts: list[Text] = Field(default_factory=list)  # every cell of the form, for residue checks
     notes: list[str] = Field(default_factory=list)  # what could not be read, in Chinese
+    # The text ends inside this form (a cut-off page or excerpt): parts its template always has
+    # may lie past the end. `stops_at` says where, as the last heading read ("效益指标 › 社会效益指标"
+    # or a field label); `stops_loc` is the last cell read.
+    incomplete: bool = False
+    stops_at: str | None = None
+    stops_loc: Location | None = None
+    # Money labels that were present with nothing read after them (a Money field cannot say
+    # "blank"): field -> how sure the cell is empty ("label": the empty cell was seen).
+    blank_money: dict[str, ReadHow] = Field(default_factory=dict)
 
 
 class DepartmentForm(FormBase):
@@ -245,6 +268,9 @@ class Submission(BaseModel):
     forms: list[Form] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     artefacts: list[Text] = Field(default_factory=list)  # [bookmark: …] etc. stripped on reading
+    # When no form was recognised: words of target tables the text does contain (绩效目标,
+    # 三级指标 …), a sign that a table is there and could not be read.
+    table_words: list[str] = Field(default_factory=list)
 
 
 class Finding(BaseModel):
@@ -300,6 +326,9 @@ class Result(BaseModel):
     dimensions: dict[str, float] | None = None  # 完整性/相关性/适当性/可行性 sub-scores
     deductions: list[Deduction] = Field(default_factory=list)
     grade_reason: str | None = None  # why there is no grade, or why it was capped
+    # The text stops before the end of a table (see FormBase.incomplete): the grade is only
+    # what the part read supports.
+    provisional: bool = False
     timings: dict[str, float] | None = None  # seconds per stage (only shown with --timings)
     fixed: list[Finding] = Field(default_factory=list)  # in the --baseline run, gone from this one
     baseline: BaselineMark | None = None  # set only when a --baseline was given

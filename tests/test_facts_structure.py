@@ -56,8 +56,15 @@ def test_department_header_states() -> None:
     header = _kind(_facts(form), "form_header")[0]
     assert header["functions_state"] == "blank"
     assert header["goal_state"] == "absent"  # no such label: S05's info variant
-    assert header["amounts_missing_zh"] == "基本支出、项目支出"
-    assert header["amounts_missing_count"] == 2
+    # Neither 基本支出 nor 项目支出 label: a template that does not split funds by use (issue 13
+    # item 6: a field the template does not have is absent, not missing).
+    assert header["amounts_missing_count"] == 0
+    split = DepartmentForm(title="2024年部门整体支出绩效目标表", year=2024,
+                           total=Money(amount=Decimal("650.17"), unit="万元"),
+                           project=Money(amount=Decimal("86.28"), unit="万元"))
+    header = _kind(_facts(split), "form_header")[0]
+    assert header["amounts_missing_zh"] == "基本支出"  # the template splits by use: 基本支出 is due
+    assert header["amounts_missing_count"] == 1
 
 
 def test_project_fund_nature_required_only_when_the_label_is_there() -> None:

@@ -126,6 +126,9 @@ class Target:
     expect: frozenset  # {(rule, form index)}
     edits: list
     model: Callable[[Submission], None]  # the same change, made on the model
+    # Findings that may stand in for `expect`: the same defect said another way the checker
+    # cannot avoid (a table ending without satisfaction may be a cut-off page: S17).
+    instead: frozenset = frozenset()
 
     @property
     def id(self) -> str:
@@ -644,11 +647,21 @@ swap = _swap("swap", lambda f: _output_indicator(f, _swappable), ())
 swap_cost = _swap("swap_cost", _cost_indicator, ("Q11",))
 
 
+def _row_key(loc) -> tuple:
+    return (loc.table or 0, loc.row or 0, loc.line or 0) if loc is not None else (0, 0, 0)
+
+
 def drop_satisfaction(sub: Submission, clean: Result) -> list[Target]:
-    """The whole 满意度 block deleted: a required 一级 is missing (S08)."""
+    """The whole 满意度 block deleted: a required 一级 is missing (S08). When the block is the
+    last thing in the file, the text then ends inside the indicator table without satisfaction,
+    which cannot be told from a cut-off page (issue 13 item 5): S17 saying the table is incomplete
+    may stand in for S08. A form whose clean text is already cut (S17) is no target: what lies
+    past the end is not judged."""
     out = []
     for i, f in enumerate(sub.forms):
         if f.kind not in INDICATOR_FORMS:
+            continue
+        if any(x.rule == "S17" and x.form == i for x in clean.findings):
             continue
         sat = [ind for ind in f.indicators if _is_sat(ind)]
         rest = [ind for ind in f.indicators if not _is_sat(ind) and (ind.name.strip() or ind.value.strip())]
@@ -667,8 +680,11 @@ def drop_satisfaction(sub: Submission, clean: Result) -> list[Target]:
         def model(s, i=i):
             s.forms[i].indicators = [ind for ind in s.forms[i].indicators if not _is_sat(ind)]
 
+        end = max(_row_key(loc) for _, loc in cells)
+        at_end = i == len(sub.forms) - 1 and not any(_row_key(t.loc) > end for t in f.texts)
+        instead = frozenset({("S17", i)}) if at_end else frozenset()
         out.append(Target("drop_satisfaction", i, f"{len(sat)} 满意度 rows", frozenset({("S08", i)}),
-                          [DropRows(tuple(cells))], model))
+                          [DropRows(tuple(cells))], model, instead))
     return out
 
 
@@ -772,9 +788,11 @@ def assert_recalled(clean: Result, mutated: Result, target: Target) -> None:
     new = [f for f in mutated.findings if (f.rule, f.form, f.message) not in before]
     shown = "\n".join(f"  {f.rule} form {f.form} {f.location}: {f.message}" for f in new) or "  (none)"
     missed = sorted(e for e in target.expect if not any((f.rule, f.form) == e for f in new))
+    if any((f.rule, f.form) in target.instead for f in new):
+        missed = []
     assert not missed, f"{target.what}: {missed} did not fire; new findings:\n{shown}"
     old_pairs = {(f.rule, f.form) for f in clean.findings}
-    unrelated = sorted({(f.rule, f.form) for f in new} - old_pairs - set(target.expect))
+    unrelated = sorted({(f.rule, f.form) for f in new} - old_pairs - set(target.expect) - set(target.instead))
     assert not unrelated, f"{target.what}: unrelated new findings {unrelated}:\n{shown}"
 
 

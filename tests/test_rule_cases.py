@@ -17,7 +17,7 @@ from checker.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "fixtures" / "cases"
-CASE_KEYS = {"name", "expect", "text", "message_contains", "lang", "count"}
+CASE_KEYS = {"name", "expect", "text", "message_contains", "lang", "count", "severity"}
 
 
 def _load(path: Path) -> dict:
@@ -87,6 +87,9 @@ def test_rule_case(rule_id, case, tmp_path):
     assert hits, f"{rule_id} did not fire; findings were:\n{shown or '  (none)'}"
     if "count" in case:
         assert len(hits) == case["count"], f"{rule_id}: expected {case['count']} findings, got {len(hits)}:\n{shown}"
+    if "severity" in case:
+        assert all(f.severity == case["severity"] for f in hits), \
+            f"{rule_id}: expected every finding at {case['severity']}:\n{shown}"
     for fragment in case.get("message_contains", []):
         assert any(fragment in f.message for f in hits), \
             f"{rule_id}: no message contains {fragment!r}:\n" + "\n".join(f.message for f in hits)

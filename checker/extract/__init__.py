@@ -15,6 +15,7 @@ from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepa
 from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
+from checker.extract.truncation import judge_end, table_words
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
@@ -87,6 +88,19 @@ def _opens_with_level(text: str) -> bool:
     return bool(level1_of(text) or (level2_of(text) and norm_label(text).endswith("指标")))
 
 
+def _blank_how(label: Tok, nxt: Tok | None, free_text: bool) -> str:
+    """A label with nothing after it is a certain blank only where the table shows the empty
+    cell: the label ends its row, or an empty column separates it from the next label. In free
+    text, or with two labels side by side (a header row over values below), the value may be
+    elsewhere."""
+    if free_text:
+        return "near"
+    if nxt is None:
+        return "label"
+    a, b = label.loc.col if label.loc else None, nxt.loc.col if nxt.loc else None
+    return "label" if a is not None and b is not None and b - a > 1 else "near"
+
+
 def is_cost_header(row: list[Tok]) -> bool:
     keys = [norm_label(t.text) for t in row]
     return any(k.startswith("支出明细") for k in keys) and (len(keys) >= 3 or any("测算" in k for k in keys))
@@ -120,7 +134,14 @@ class _FormReader:
                 if UNIT_SUFFIX.search(norm_label(tok.text)) and self.b.declared_unit is None:
                     self.b.declared_unit = UNIT_SUFFIX.search(norm_label(tok.text)).group(1)
             self._row(row)
+        self._note_end(rows)
         self._end_indicators()
+
+    def _note_end(self, rows: list[list[Tok]]) -> None:
+        """Where the form's text stopped, for checker.extract.truncation."""
+        self.b.end_state = self.state
+        self.b.ended_by_footer = bool(rows) and _starts_block_end(rows[-1])
+        self.b.last_loc = rows[-1][-1].loc if rows else None
 
     def _end_indicators(self) -> None:
         if self.ind is not None:
@@ -181,18 +202,21 @@ class _FormReader:
                 if field is None and len(set(goals_below.values())) == 1:
                     field = next(iter(goals_below.values()))
                 if field:
-                    self._assign(field, "goal", tok.text, None, tok)
+                    self._assign(field, "goal", tok.text, None, tok, how="near")  # below its label
             return
         if self.pending is not None:
             label_tok, field, vtype, unit = self.pending
             self.pending = None
             if not is_labelish(row[0].text):
-                self._assign(field, vtype, row[0].text, unit, row[0])
+                self._assign(field, vtype, row[0].text, unit, row[0], how="near")  # on the next line
                 row = row[1:]
                 if not row:
                     return
+            elif vtype == "money":
+                self.b.note_blank_money(field, "near")
             elif vtype in ("text", "contact", "goal"):
-                self._assign(field, vtype, "", unit, label_tok)  # another label follows: left blank
+                # another label follows: left blank, or its value is elsewhere (free text has no cells)
+                self._assign(field, vtype, "", unit, label_tok, how="near")
         labelled = False
         i = 0
         while i < len(row):
@@ -225,7 +249,9 @@ class _FormReader:
                 continue
             self.block = None
             if inline:
-                self._assign(field, vtype, inline, unit, tok)
+                # After the label's colon: exact; run together with the label: split by us.
+                how = "label" if ":" in half_width(tok.text) else "near"
+                self._assign(field, vtype, inline, unit, tok, how=how)
                 i += 1
                 continue
             nxt = row[i + 1] if i + 1 < len(row) else None
@@ -236,9 +262,11 @@ class _FormReader:
             if nxt is None and self.free_text:
                 self.pending = (tok, field, vtype, unit)
             elif vtype in ("text", "contact", "goal"):
-                self._assign(field, vtype, "", unit, tok)
+                self._assign(field, vtype, "", unit, tok, how=_blank_how(tok, nxt, self.free_text))
                 if vtype == "goal" and tok.loc and tok.loc.col:
                     self.goals_below[tok.loc.col] = field
+            elif vtype == "money":
+                self.b.note_blank_money(field, _blank_how(tok, nxt, self.free_text))
             i += 1
         if not labelled and self.block == "plans":
             if not self._plan_header(row):
@@ -246,7 +274,7 @@ class _FormReader:
         elif not labelled and self.block == "measures":
             self.b.measures.append(Text(value=" ".join(t.text for t in row), loc=row[0].loc))
 
-    def _assign(self, field: str, vtype: str, value: str, unit: str | None, tok: Tok) -> None:
+    def _assign(self, field: str, vtype: str, value: str, unit: str | None, tok: Tok, how: str = "label") -> None:
         if field == "general_budget" or field == "gov_fund" or field == "other_funds":
             self.b.has_income_breakdown = True
         if vtype == "money":
@@ -258,13 +286,16 @@ class _FormReader:
             if parsed is None:
                 if value.strip():
                     self.b.notes.append(f"“{tok.text}”处的金额无法识别：{value.strip()[:30]}")
+                    # Words in place of the amount are certainly not a number; digits we could not
+                    # parse ("968.191 8") may be one.
+                    self.b.note_blank_money(field, "near" if re.search(r"\d", value) else "label")
                 return
             amount, value_unit = parsed
-            self.b.set_money(field, amount, value_unit or unit, value, tok.loc)
+            self.b.set_money(field, amount, value_unit or unit, value, tok.loc, how=how)
         elif vtype == "measures":
-            self.b.measures.append(Text(value=value, loc=tok.loc))
+            self.b.measures.append(Text(value=value, loc=tok.loc, how=how))
         else:
-            self.b.set_text(field, value, tok.loc)
+            self.b.set_text(field, value, tok.loc, how=how)
 
     def _task_table_row(self, row: list[Tok]) -> bool:
         """A 年度主要任务 table with amount columns: its sub-header, task rows, and the 合计 row,
@@ -485,9 +516,13 @@ def extract(doc: Document) -> Submission:
         if "unit_name" not in builder.text and title is not None:
             unit = _unit_from_title(title.text)
             if unit:
-                builder.set_text("unit_name", unit, title.loc)
+                builder.set_text("unit_name", unit, title.loc, how="position")  # guessed from the title
         submission.forms.append(builder.build(cover))
+        last_builder = builder
+    if submission.forms:
+        judge_end(submission.forms[-1], last_builder)
     if not submission.forms:
+        submission.table_words = table_words(rows)
         submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")
     restore_written(submission.forms, written)
     return submission

@@ -41,25 +41,44 @@ class FormBuilder:
         self.has_income_breakdown = False
         self.has_explanation_column = False
         self.has_standard_column = False
+        self.money_how: dict[str, str] = {}
+        self.blank_money: dict[str, str] = {}  # money labels with nothing after them -> how sure
+        # How the reader left the form: the state it was in after the last row ("fields",
+        # "indicators", "cost", "summary"), whether that row closed the table (a footer label such
+        # as 填表人/注:), and the last cell read. checker.extract.truncation judges from these.
+        self.end_state = "fields"
+        self.ended_by_footer = False
+        self.last_loc: Location | None = None
+        self.incomplete = False
+        self.stops_at: str | None = None
+        self.stops_loc: Location | None = None
 
     # -- setters: the first real value wins; a filled value replaces a blank one ---------
-    def set_text(self, field: str, value: str, loc: Location | None) -> None:
+    def set_text(self, field: str, value: str, loc: Location | None, how: str = "label") -> None:
         value = _SEAL.sub("", value).strip() if field in CONTACT_FIELDS or field == "unit_name" else value.strip()
         current = self.text.get(field)
         if current is None or (not current.value and value):
-            self.text[field] = Text(value=value, loc=loc)
+            self.text[field] = Text(value=value, loc=loc, how=how)
 
-    def set_money(self, field: str, amount: Decimal, unit: str | None, raw: str, loc: Location) -> None:
-        self.money.setdefault(field, (amount, unit, raw, loc))
+    def set_money(self, field: str, amount: Decimal, unit: str | None, raw: str, loc: Location,
+                  how: str = "label") -> None:
+        if field not in self.money:
+            self.money[field] = (amount, unit, raw, loc)
+            self.money_how[field] = how
+
+    def note_blank_money(self, field: str, how: str = "label") -> None:
+        """The label of a money field is there and nothing was read after it."""
+        if self.blank_money.get(field) != "label":
+            self.blank_money[field] = how
 
     def has_content(self) -> bool:
         return bool(self.indicators or self.money or self.lines or self.cost_lines
                     or set(self.text) - CONTACT_FIELDS or self.plans)
 
     # -- build ---------------------------------------------------------------------------
-    def _money(self, entry, default_unit: str) -> Money:
+    def _money(self, entry, default_unit: str, how: str = "label") -> Money:
         amount, unit, raw, loc = entry
-        return Money(amount=amount, unit=unit or self.declared_unit or default_unit, raw=raw, loc=loc)
+        return Money(amount=amount, unit=unit or self.declared_unit or default_unit, raw=raw, loc=loc, how=how)
 
     def build(self, inherited: "FormBuilder | None"):
         cls = FORM_CLASSES[self.kind]
@@ -92,7 +111,11 @@ class FormBuilder:
                 data["unit_name"] = fallback
         for field, entry in self.money.items():
             if field in allowed:
-                data[field] = self._money(entry, default_unit)
+                data[field] = self._money(entry, default_unit, self.money_how.get(field, "label"))
+        data["blank_money"] = {f: h for f, h in self.blank_money.items() if f in allowed and f not in self.money}
+        data["incomplete"] = self.incomplete
+        data["stops_at"] = self.stops_at
+        data["stops_loc"] = self.stops_loc
         if self.kind == "project":
             data["variant"] = self.variant
             data["cost_lines"] = self.cost_lines

@@ -101,7 +101,8 @@ def _unit_names(ctx: FactContext, submission: Submission) -> Iterator[dict]:
             seen.add(key)
             fact = ctx.base("unit_name", index, form, text.loc or form.title_loc)
             fact.update(source_zh=zh, source_en=en, name=name, name_key=key,
-                        core_key=unit_core(name, abbreviations), first=first, form_no=index + 1)
+                        core_key=unit_core(name, abbreviations), first=first, form_no=index + 1,
+                        certain=bool(getattr(text, "certain", True)))
             first = False
             yield fact
 

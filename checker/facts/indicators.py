@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable
 
+from checker.extract.truncation import still_cut
 from checker.facts import name_key, plain_number
 from checker.facts.vocab import contains_any, find_word, form_names, norm, words
 from checker.model import Indicator, Submission
@@ -360,6 +361,10 @@ def indicator_fact(ind: Indicator, form: Any, index: int, ctx: Any, vocab: Vocab
     fact = ctx.base("indicator", index, form, ind.loc or ind.value_loc or ind.name_loc)
     fact.update(form_names(form, index))
     fact.update({
+        # A name that is itself a bare figure means the cells were read out of place: not a
+        # certain read (facts() also clears it on the row a cut-off text stops in).
+        "row_cut": False,
+        "certain": issue_of_name != "name_is_value",
         "level1": level1,
         "level1_en": LEVEL1_EN.get(level1, level1),
         "level2": level2,
@@ -458,10 +463,14 @@ def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
         if form.kind not in INDICATOR_FORMS:
             continue
         built: list[tuple[Indicator, dict]] = []
+        # The last row of a form whose text stops inside it may be cut mid-cell.
+        cut_row = form.indicators[-1] if form.indicators and still_cut(form) else None
         for ind in form.indicators:
             if not (ind.name.strip() or ind.value.strip()):
                 continue
             fact = indicator_fact(ind, form, index, ctx, vocab)
+            if ind is cut_row:
+                fact.update(row_cut=True, certain=False)
             built.append((ind, fact))
             yield fact
         yield from pair_facts(built, form, index, ctx)

@@ -180,6 +180,8 @@ def _file(result: Result, n: int, lang: str) -> str:
     line = esc(grade_word(result.grade, lang))
     if result.grade:
         line += f" — {esc(grade_meaning(result.grade, lang))}"
+    if getattr(result, "provisional", False):
+        line += f" ({esc(t('label.provisional', lang))})"
     parts.append(f'<p class="meta">{line}</p>')
     if result.score is not None:
         parts.append(f'<p class="score">{esc(t("col.score", lang))}: '

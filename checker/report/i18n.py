@@ -74,6 +74,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "section.files": ("各文件结果（由差到好）", "Files, worst first"),
     "section.notes": ("读取说明", "Reading notes"),
     "label.grade_reason": ("等级说明", "About the grade"),
+    "label.provisional": ("暂定：表格不完整", "provisional: the table is incomplete"),
     "label.error": ("读取错误", "Read error"),
     "label.files": ("文件", "Files"),
     "label.checked": ("已检查", "Checked"),

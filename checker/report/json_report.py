@@ -59,6 +59,8 @@ def result_dict(result: Result, timings: bool = False) -> dict:
         out["deductions"] = [d.model_dump() for d in result.deductions]
     if result.grade_reason:
         out["grade_reason"] = result.grade_reason
+    if getattr(result, "provisional", False):
+        out["provisional"] = True
     if timings and result.timings:
         out["timings"] = result.timings
     mark = getattr(result, "baseline", None)

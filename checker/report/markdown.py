@@ -94,6 +94,8 @@ def _file(result: Result, lang: str) -> list[str]:
     grade_line = f"**{md(t('col.grade', lang))}**: {md(grade_word(result.grade, lang))}"
     if result.grade:
         grade_line += f" — {md(grade_meaning(result.grade, lang))}"
+    if getattr(result, "provisional", False):
+        grade_line += f" ({md(t('label.provisional', lang))})"
     if result.score is not None:
         grade_line += f" · **{md(t('col.score', lang))}**: {md(t('label.score_of', lang, score=number(result.score)))}"
     out += [grade_line, ""]

@@ -119,6 +119,8 @@ def _header(result: Result, lang: str) -> Panel:
     grade = Text(grade_word(result.grade, lang), style=GRADE_STYLE.get(result.grade or "", "bold"))
     if result.grade:
         grade.append(f"  {grade_meaning(result.grade, lang)}", style="")
+    if getattr(result, "provisional", False):
+        grade.append(f"  ({t('label.provisional', lang)})", style="yellow")
     grid.add_row(t("col.grade", lang), grade)
     if result.score is not None:
         grid.add_row(t("col.score", lang), Text(t("label.score_of", lang, score=number(result.score))))

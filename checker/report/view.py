@@ -19,7 +19,7 @@ GRADE_ORDER = ("优", "良", "中", "差")
 def form_summary(form) -> dict:
     """A form as the JSON contract shows it; every format takes its figures from here."""
     total = form_total(form)
-    return {
+    out = {
         "kind": form.kind,
         "title": form.title,
         "year": form.year,
@@ -28,6 +28,10 @@ def form_summary(form) -> dict:
         # Empty 二级 rows are kept in the model for the rules, but are not indicators.
         "indicator_count": sum(1 for i in form.indicators if i.name or i.value),
     }
+    if getattr(form, "incomplete", False):  # added only when true: the contract only adds fields
+        out["incomplete"] = True
+        out["stops_at"] = form.stops_at or ""
+    return out
 
 
 @dataclass

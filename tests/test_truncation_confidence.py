@@ -1,0 +1,96 @@
+"""Issue 13 items 5-7 on real published tables: cut-off texts, template fields, read confidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES, SEED_000, SEED_004
+from checker.config import Config
+from checker.pipeline import CheckOptions, check_file, load_submission
+
+REAL = FIXTURES / "real-docs"
+CUT = ["02_ezhou", "05_guangshui", "07_chizhou", "12_yangquan", "16_luan", "19_wangcheng", "21_nanyue",
+       "25_longyan"]
+WHOLE = ["08_xiangtan", "10_guangyuan", "13_yueyang", "22_qingshan"]
+
+
+def _path(prefix: str) -> str:
+    return str(next(REAL.glob(prefix + "*.txt")))
+
+
+def _check(path: str):
+    return check_file(path, CheckOptions(lang="zh", config=Config()))
+
+
+@pytest.mark.parametrize("prefix", CUT)
+def test_cut_off_texts_are_marked_incomplete_and_say_where(prefix):
+    result = _check(_path(prefix))
+    last = result.submission.forms[-1]
+    assert last.incomplete and last.stops_loc is not None
+    notices = [f for f in result.findings if f.rule == "S17"]
+    assert len(notices) == 1 and notices[0].severity == "info" and "中断" in notices[0].message
+    assert any("中断" in note for note in last.notes)
+
+
+@pytest.mark.parametrize("path", [_path(p) for p in WHOLE] + [str(SEED_000), str(SEED_004)],
+                         ids=WHOLE + ["seed000", "seed004"])
+def test_whole_tables_are_not_marked_incomplete(path):
+    result = _check(path)
+    assert not any(f.incomplete for f in result.submission.forms)
+    assert not any(f.rule == "S17" for f in result.findings) and not result.provisional
+
+
+@pytest.mark.parametrize("prefix, silent", [
+    ("07_chizhou", {"S08", "S12"}),  # cut at the 可持续影响 heading
+    ("16_luan", {"S08", "S09", "S11"}),  # cut at the first 质量 row
+    ("25_longyan", {"S08", "S09", "S11", "Q01"}),  # cut inside 质量
+    ("19_wangcheng", {"S07"}),  # cut before the indicator table
+    ("12_yangquan", {"S07"}),
+])
+def test_rules_about_missing_parts_leave_alone_what_lies_past_the_end(prefix, silent):
+    fired = {f.rule for f in _check(_path(prefix)).findings}
+    assert not fired & silent
+
+
+def test_a_real_defect_before_the_cut_is_still_reported():
+    # 16 is cut after its first 质量 row, whose value "1" has no unit: Q03 stays.
+    assert any(f.rule == "Q03" and "验收合格率" in f.message for f in _check(_path("16_luan")).findings)
+    # 21 is cut in its satisfaction row; output without 数量 is before the cut: S11 stays.
+    assert any(f.rule == "S11" for f in _check(_path("21_nanyue")).findings)
+
+
+@pytest.mark.parametrize("prefix", ["10_guangyuan", "13_yueyang", "22_qingshan"])
+def test_templates_without_an_implementation_period_field_are_not_told_to_fill_one(prefix):
+    sub = load_submission(_path(prefix))
+    assert sub.forms[0].period is None  # no 实施期 label in these templates
+    assert not any(f.rule == "S06" and "实施期" in f.message for f in _check(_path(prefix)).findings)
+
+
+def test_a_split_goal_label_is_a_warning_to_check_not_an_error():
+    # 16 writes its target under a label split over two lines ("年度 / 目标").
+    s06 = [f for f in _check(_path("16_luan")).findings if f.rule == "S06"]
+    assert s06 and all(f.severity == "warning" and f.message.startswith("请核对") for f in s06)
+
+
+def test_values_record_how_they_were_read():
+    seed = load_submission(str(SEED_000))
+    assert seed.forms[0].unit_name.how == "label" and seed.forms[0].unit_name.certain
+    # 12 names no unit in a field: the one shown is guessed from the title.
+    cut = load_submission(_path("12_yangquan"))
+    assert cut.forms[0].unit_name.how == "position" and not cut.forms[0].unit_name.certain
+
+
+def test_unit_name_comparisons_on_guessed_names_are_warnings():
+    c01 = [f for f in _check(_path("12_yangquan")).findings if f.rule == "C01"]
+    assert c01 and all(f.severity == "warning" and "请核对" in f.message for f in c01)
+
+
+def test_grade_of_a_cut_off_table_is_provisional():
+    result = _check(_path("16_luan"))
+    assert result.grade is not None and result.provisional
+    assert "暂定" in result.grade_reason
+
+
+def test_no_grade_when_the_text_stops_before_any_indicator():
+    result = _check(_path("19_wangcheng"))
+    assert result.grade is None and result.score is None and "不评定等级" in result.grade_reason
