@@ -75,7 +75,7 @@ def print_error(label_zh: str, label_en: str, message: str, lang: str = "zh") ->
 
     line = Text(label_en if lang == "en" else label_zh, style="bold red")
     line.append(": " + display(message))
-    Console(stderr=True, highlight=False).print(line)
+    Console(stderr=True, highlight=False).print(line, soft_wrap=True)  # no line breaks inside a path
 
 
 def usage_error(zh: str, en: str, lang: str = "zh") -> typer.Exit:
@@ -206,7 +206,7 @@ def check(
         err = Console(stderr=True, highlight=False)
         for note in skipped:  # escaped by discovery: names are the submitters'
             err.print(note, markup=False)
-    if not files:  # a mistyped glob must not pass a CI gate as "0 files, no findings"
+    if not files and not skipped:
         raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
     _guard_outputs([str(p) for p in paths], files, output, annotate, lang_s)
     _validate_rules(config, lang_s)
@@ -229,6 +229,8 @@ def check(
     config_path, dirs = describe(config)
     report_options = ReportOptions(timings=timings, skipped=skipped, run=RunInfo(config_path, tuple(dirs)))
     code = _run_batch(files, options, batch_opts, fmt.value, lang_s, report_options, output, mark, fail_on.value)
+    if not files and code == 0:  # only skipped names (a mistyped glob, a pipe): never a pass
+        code = 1
     raise typer.Exit(code=code)
 
 
@@ -249,6 +251,7 @@ class _Signals:
     def __init__(self) -> None:
         self.pending: int | None = None
         self.holding = 0
+        self.stopping = False  # a stop is being handled: the report is being finished
         self.previous: dict[int, object] = {}
 
     def __enter__(self):
@@ -273,7 +276,7 @@ class _Signals:
     def _on_signal(self, signum, frame) -> None:
         if self.pending is None:
             self.pending = signum
-        if not self.holding:
+        if not self.holding and not self.stopping:
             raise _Stop(signum)
 
     @contextlib.contextmanager
@@ -283,7 +286,7 @@ class _Signals:
             yield
         finally:
             self.holding -= 1
-        if not self.holding and self.pending is not None:
+        if not self.holding and self.pending is not None and not self.stopping:
             raise _Stop(self.pending)
 
 
@@ -327,6 +330,7 @@ def _run_batch(files, options, batch_opts, fmt: str, lang: str, report_options, 
                 import signal
 
                 stopped = exc.signum if isinstance(exc, _Stop) else signal.SIGINT
+                signals.stopping = True
                 reporter.mark_incomplete(_incomplete_text(stopped, done, len(files), lang))
             with signals.held():
                 reporter.close()
@@ -464,25 +468,39 @@ def parse(
     path: Path = typer.Argument(..., help="要读取的文件 / file to read"),
     fmt: ParseFormat = typer.Option(ParseFormat.table, "--format", "-f", help="table 或 json"),
     lang: Lang = typer.Option(Lang.zh, "--lang"),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", help="读取的时间上限（秒，默认 60）/ seconds to read the file (default 60)"),
 ) -> None:
     """显示从文件中读取到的内容 / show what was read from a file."""
-    from checker.document import ReadError
-    from checker.pipeline import load_submission
+    from checker.config import MAX_TIMEOUT, input_limits, timeout_seconds, valid_timeout
 
+    lang_s = lang.value
+    if timeout is not None and not valid_timeout(timeout):
+        raise usage_error(f"--timeout 应为大于 0、至多 {MAX_TIMEOUT} 的秒数（收到 {timeout:g}）。",
+                          f"--timeout must be seconds above 0 and at most {MAX_TIMEOUT} (got {timeout:g}).", lang_s)
     if not path.exists():
-        raise usage_error(f"找不到文件：{path}", f"No such file: {path}", lang.value)
-    try:
-        submission = load_submission(str(path))
-    except ReadError as exc:
-        Console(stderr=True).print(f"[bold red]{'无法读取' if lang.value != 'en' else 'Could not read'}[/]: "
-                                   f"{exc.message(lang.value)}")
-        raise typer.Exit(code=1) from exc
+        raise usage_error(f"找不到文件：{path}", f"No such file: {path}", lang_s)
+    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, iter_results
+    from checker.pipeline import CheckOptions
+
+    config = _load_config(None, None, None, None, lang_s)
+    options = CheckOptions(lang=lang_s, config=config, limits=input_limits(config), run_rules=False)
+    # In a worker process under the per-file time limit, as `check` reads files: a hostile
+    # file cannot hang `parse` either.
+    batch = BatchOptions(workers=1, isolate=True, lang=lang_s,
+                         timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT))
+    [result] = list(iter_results([str(path)], options, batch))
+    if result.status == "error" or result.submission is None:
+        message = result.error.message if result.error else ""
+        print_error("无法读取", "Could not read", message, lang_s)
+        raise typer.Exit(code=1)
+    submission = result.submission
     if fmt == ParseFormat.json:
         sys.stdout.write(submission.model_dump_json(indent=2, exclude_none=True) + "\n")
         return
     from checker.report.parsed import render_parsed
 
-    render_parsed(submission, Console(), lang.value)
+    render_parsed(submission, Console(), lang_s)
 
 
 @app.command()
