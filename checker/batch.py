@@ -484,6 +484,9 @@ def iter_results(files: list[str], options: CheckOptions, opts: BatchOptions) ->
     pool = WorkerPool(workers, options, timeout, hooks)
     try:
         yield from pool.run(files, targets)
+    except GeneratorExit:  # the caller stopped early (a signal): no file is waited for
+        pool.close(kill=True)
+        raise
     finally:
         pool.close()
 
@@ -756,9 +759,9 @@ class WorkerPool:
                                                                                  self.timeout, self.hooks,
                                                                                  targets[index])
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         for worker in self.workers:
-            worker.stop(kill=worker.task is not None)
+            worker.stop(kill=kill or worker.task is not None)
         self.workers = []
 
 
@@ -774,9 +777,23 @@ def _probe_main(conn, config) -> None:
         from checker.model import Submission
 
         evaluate(Submission(), config, "zh")  # compiles and registers the ruleset, runs a session
+        sample = _sample_table()
+        if sample is not None:  # renders the templates of every rule that fires on a real table
+            from checker.pipeline import load_submission
+
+            evaluate(load_submission(str(sample)), config, "zh")
         conn.send(None)
     except BaseException as exc:  # noqa: BLE001 -- reported to the parent as the reason
         conn.send(f"{type(exc).__name__}: {exc}")
+
+
+def _sample_table():
+    """A bundled seed table (a source checkout has one), to run the rules on once."""
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+    found = sorted(seeds.glob("000_*.txt")) if seeds.is_dir() else []
+    return found[0] if found else None
 
 
 def probe_rules(config, seconds: float = RULE_COMPILE_LIMIT) -> str | None:

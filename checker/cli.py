@@ -179,59 +179,68 @@ def check(
             else f"Note: --workers {workers} is over the limit; using {max_workers()} processes (two per CPU).",
             markup=False)
         workers = max_workers()
-    if workers is None or workers > 1:  # before the imports below: the fork server's overlap them
-        start_for_paths([str(p) for p in paths], workers)
-    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
-    from checker.config import input_limits, timeout_seconds
-    from checker.pipeline import CheckOptions
-
-    config = _load_config(config_file, select, ignore, rules_dir, lang_s)
-    batch_opts = BatchOptions(
-        recursive=recursive,
-        include=include or [],
-        exclude=exclude or [],
-        workers=workers,
-        quiet=quiet,
-        timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT),
-        lang=lang_s,
-        follow_links=follow_links,
-        annotate=str(annotate) if annotate is not None else None,
-    )
-    options = CheckOptions(lang=lang_s, config=config, limits=input_limits(config))
+    # From here on SIGINT/SIGTERM/SIGHUP stop the run cleanly (exit 130/143/129): the fork
+    # server and the workers stop with it, and a report already open is finished as incomplete.
+    signals = _Signals()
     try:
-        files, skipped = discover([str(p) for p in paths], batch_opts)
-    except MissingPathError as exc:
-        raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
-    if skipped:
-        err = Console(stderr=True, highlight=False)
-        for note in skipped:  # escaped by discovery: names are the submitters'
-            err.print(note, markup=False)
-    if not files and not skipped:
-        raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
-    _guard_outputs([str(p) for p in paths], files, output, annotate, lang_s)
-    _validate_rules(config, lang_s)
-    start_early(batch_opts, len(files))  # worker processes warm up while the baseline loads here
-    mark = None
-    if baseline is not None:  # validated now, before any file is checked
-        from checker.baseline import BaselineError, load_baseline
+        with signals:
+            if workers is None or workers > 1:  # before the imports below: the fork server's overlap them
+                start_for_paths([str(p) for p in paths], workers)
+            from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
+            from checker.config import input_limits, timeout_seconds
+            from checker.pipeline import CheckOptions
 
-        try:
-            mark = load_baseline(baseline, only_new=only_new)
-        except BaselineError as exc:
-            raise usage_error(exc.zh, exc.en, lang_s) from exc
-        except (RecursionError, ValueError) as exc:
-            raise usage_error(f"无法读取基线文件：{type(exc).__name__}", f"Cannot read the baseline: {type(exc).__name__}",
-                              lang_s) from exc
-    from checker.config import describe
-    from checker.report import ReportOptions
-    from checker.report.summary import RunInfo
+            config = _load_config(config_file, select, ignore, rules_dir, lang_s)
+            batch_opts = BatchOptions(
+                recursive=recursive,
+                include=include or [],
+                exclude=exclude or [],
+                workers=workers,
+                quiet=quiet,
+                timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT),
+                lang=lang_s,
+                follow_links=follow_links,
+                annotate=str(annotate) if annotate is not None else None,
+            )
+            options = CheckOptions(lang=lang_s, config=config, limits=input_limits(config))
+            try:
+                files, skipped = discover([str(p) for p in paths], batch_opts)
+            except MissingPathError as exc:
+                raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
+            if skipped:
+                err = Console(stderr=True, highlight=False)
+                for note in skipped:  # escaped by discovery: names are the submitters'
+                    err.print(note, markup=False)
+            if not files and not skipped:
+                raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
+            _guard_outputs([str(p) for p in paths], files, output, annotate, lang_s)
+            _validate_rules(config, lang_s)
+            start_early(batch_opts, len(files))  # worker processes warm up while the baseline loads here
+            mark = None
+            if baseline is not None:  # validated now, before any file is checked
+                from checker.baseline import BaselineError, load_baseline
 
-    config_path, dirs = describe(config)
-    report_options = ReportOptions(timings=timings, skipped=skipped, run=RunInfo(config_path, tuple(dirs)))
-    code = _run_batch(files, options, batch_opts, fmt.value, lang_s, report_options, output, mark, fail_on.value)
-    if not files and code == 0:  # only skipped names (a mistyped glob, a pipe): never a pass
-        code = 1
-    raise typer.Exit(code=code)
+                try:
+                    mark = load_baseline(baseline, only_new=only_new)
+                except BaselineError as exc:
+                    raise usage_error(exc.zh, exc.en, lang_s) from exc
+                except (RecursionError, ValueError) as exc:
+                    raise usage_error(f"无法读取基线文件：{type(exc).__name__}", f"Cannot read the baseline: {type(exc).__name__}",
+                                      lang_s) from exc
+            from checker.config import describe
+            from checker.report import ReportOptions
+            from checker.report.summary import RunInfo
+
+            config_path, dirs = describe(config)
+            report_options = ReportOptions(timings=timings, skipped=skipped, run=RunInfo(config_path, tuple(dirs)))
+            code = _run_batch(files, options, batch_opts, fmt.value, lang_s, report_options, output, mark, fail_on.value,
+                              signals)
+            if not files and code == 0:  # only skipped names (a mistyped glob, a pipe): never a pass
+                code = 1
+            raise typer.Exit(code=code)
+    except _Stop as stop:
+        print_error("已中断", "Interrupted", _incomplete_text(stop.signum, 0, 0, lang_s, started=False), lang_s)
+        raise typer.Exit(code=EXIT_SIGNAL + int(stop.signum)) from None
 
 
 class _Stop(BaseException):
@@ -290,7 +299,8 @@ class _Signals:
             raise _Stop(self.pending)
 
 
-def _run_batch(files, options, batch_opts, fmt: str, lang: str, report_options, output, mark, fail_on: str) -> int:
+def _run_batch(files, options, batch_opts, fmt: str, lang: str, report_options, output, mark, fail_on: str,
+               signals: "_Signals") -> int:
     """Check `files` into one report; the exit code. The report goes to a temporary file that
     replaces `output` only when it is complete, or complete up to an interruption and marked so."""
     from checker.batch import iter_results
@@ -311,7 +321,7 @@ def _run_batch(files, options, batch_opts, fmt: str, lang: str, report_options, 
     # A bar on stderr when it is a terminal, unless the report itself streams to the same
     # terminal (then each file's part is the progress, and the two would overwrite each other).
     show_progress = not batch_opts.quiet and sys.stderr.isatty() and not (output is None and sys.stdout.isatty())
-    with _Signals() as signals:
+    if True:  # the caller's `signals` are installed
         try:
             try:
                 with _progress(len(files), lang, show_progress) as advance, \
@@ -354,13 +364,16 @@ def _run_batch(files, options, batch_opts, fmt: str, lang: str, report_options, 
     return outcome.exit_code(fail_on)
 
 
-def _incomplete_text(signum: int, done: int, total: int, lang: str) -> str:
+def _incomplete_text(signum: int, done: int, total: int, lang: str, started: bool = True) -> str:
     import signal
 
     try:
         name = signal.Signals(signum).name
     except ValueError:
         name = str(signum)
+    if not started:
+        return (f"the run was stopped ({name}) before any file was checked; no report was written" if lang == "en"
+                else f"检查被中断（{name}），尚未检查任何文件，未写出报告")
     if lang == "en":
         return f"the run was stopped ({name}) after {done} of {total} files; the other files were not checked"
     return f"检查被中断（{name}），只完成了 {total} 个文件中的 {done} 个，其余文件未检查"

@@ -689,3 +689,35 @@ def test_escape_sequences_in_names_are_shown_escaped(tmp_path):
 def test_rich_markup_in_arguments_is_text(args):
     proc = cli(*args)
     assert proc.returncode == 2 and "[/" in err(proc)
+
+
+def test_a_template_naming_a_missing_field_is_a_usage_error(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "x.yaml").write_text(RULE.format(message="{m.no_such_field}", extra=""), encoding="utf-8")
+    proc = cli("check", SEED_000, "--rules", rules, "-q", timeout=120)
+    assert proc.returncode == 2 and "no_such_field" in err(proc)
+
+
+def test_markdown_breaks_mentions_references_and_autolinks():
+    from checker.report.markdown import md
+
+    text = md("@all 见 #1 http://evil.example/ www.evil.example")
+    assert "@" not in text and "#" not in text.replace("&#", "") and "://" not in text and "www." not in text
+
+
+def test_a_bidi_override_in_a_sheet_name_is_shown_escaped(tmp_path):
+    from checker.pipeline import check_file
+    from checker.report import render
+
+    src = XLSX.read_bytes()
+    wb = member(src, "xl/workbook.xml").decode()
+    name = re.search(r'<sheet [^>]*name="([^"]+)"', wb).group(1)
+    (tmp_path / "rlo.xlsx").write_bytes(rebuild(src, {"xl/workbook.xml": wb.replace(
+        f'name="{name}"', f'name="\u202e{name}"', 1).encode()}))
+    result = check_file(str(tmp_path / "rlo.xlsx"))
+    assert result.status == "checked" and result.findings
+    for fmt in ("table", "markdown", "json", "html"):
+        text = render([result], fmt)
+        assert "\u202e" not in text, fmt
+

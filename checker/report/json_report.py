@@ -19,6 +19,7 @@ from typing import IO, Callable
 from checker import __version__
 from checker.model import Finding, Result
 from checker.report.summary import BaseReporter, BatchSummary, FileRow, RunInfo
+from checker.report.safe import display
 from checker.report.view import form_summary
 
 
@@ -30,7 +31,7 @@ def finding_dict(f: Finding) -> dict:
         "message": f.message,
         "fix": f.fix,
         "form": f.form,
-        "location": f.location,
+        "location": display(f.location),
     }
     fingerprint = getattr(f, "fingerprint", None)
     if fingerprint is not None:  # identity across resubmissions (checker.baseline)

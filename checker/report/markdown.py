@@ -34,6 +34,9 @@ def md(text: object) -> str:
     s = _CONTROL.sub("", str(text))
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     s = _SPECIAL.sub(r"\\\1", s)
+    # Issue trackers turn @name into a notification, #12 into a link and bare addresses into
+    # links: as entities they show the same and do nothing.
+    s = s.replace("@", "&#64;").replace("#", "&#35;").replace("://", "&#58;//").replace("www.", "www&#46;")
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return s.replace("\n", "<br>")
 

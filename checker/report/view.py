@@ -130,9 +130,13 @@ def grouped_findings(result: Result, lang: str = "zh") -> list[FindingGroup]:
 
 
 def location_text(f: Finding, lang: str = "zh") -> str:
+    """Where a finding is, as shown: a sheet name is the submitter's text, so a bidi override or a
+    control character in it is shown escaped (\u202e), never obeyed."""
+    from checker.report.safe import display
+
     if f.location:
-        return f.location
-    return f.loc.describe(lang) if f.loc else ""
+        return display(f.location)
+    return display(f.loc.describe(lang)) if f.loc else ""
 
 
 def severity_counts(findings: list[Finding]) -> dict[str, int]:
