@@ -321,43 +321,40 @@ def _run_batch(files, options, batch_opts, fmt: str, lang: str, report_options, 
     # A bar on stderr when it is a terminal, unless the report itself streams to the same
     # terminal (then each file's part is the progress, and the two would overwrite each other).
     show_progress = not batch_opts.quiet and sys.stderr.isatty() and not (output is None and sys.stdout.isatty())
-    if True:  # the caller's `signals` are installed
+    try:
         try:
-            try:
-                with _progress(len(files), lang, show_progress) as advance, \
-                        contextlib.closing(iter_results(files, options, batch_opts)) as results:
-                    for result in results:
-                        if not report_options.timings:  # stage seconds differ run to run: only when asked
-                            result.timings = None
-                        if mark is not None:
-                            mark(result)
-                        with signals.held():
-                            reporter.add(result)
-                            outcome.add(result)
-                            done += 1
-                        advance()
-            except (_Stop, KeyboardInterrupt) as exc:
-                import signal
+            with _progress(len(files), lang, show_progress) as advance, \
+                    contextlib.closing(iter_results(files, options, batch_opts)) as results:
+                for result in results:
+                    if not report_options.timings:  # stage seconds differ run to run: only when asked
+                        result.timings = None
+                    if mark is not None:
+                        mark(result)
+                    with signals.held():
+                        reporter.add(result)
+                        outcome.add(result)
+                        done += 1
+                    advance()
+        except (_Stop, KeyboardInterrupt) as exc:
+            import signal
 
-                stopped = exc.signum if isinstance(exc, _Stop) else signal.SIGINT
-                signals.stopping = True
-                reporter.mark_incomplete(_incomplete_text(stopped, done, len(files), lang))
-            with signals.held():
-                reporter.close()
-                if target is not None:
-                    target.commit()
-        except OSError as exc:
+            stopped = exc.signum if isinstance(exc, _Stop) else signal.SIGINT
+            signals.stopping = True
+            reporter.mark_incomplete(_incomplete_text(stopped, done, len(files), lang))
+        with signals.held():
+            reporter.close()
             if target is not None:
-                target.discard()
-            print_error("报告写入失败", "Report not written",
-                        f"{output or 'stdout'}: {exc.strerror or exc}" + ("（之前的报告保持不变）" if lang != "en" and output
-                                                                     else " (any previous report is unchanged)"
-                                                                     if output else ""), lang)
-            return EXIT_REPORT_FAILED
-        except BaseException:
-            if target is not None:
-                target.discard()
-            raise
+                target.commit()
+    except OSError as exc:
+        if target is not None:
+            target.discard()
+        kept = ("（之前的报告保持不变）" if lang != "en" else " (any previous report is unchanged)") if output else ""
+        print_error("报告写入失败", "Report not written", f"{output or 'stdout'}: {exc.strerror or exc}{kept}", lang)
+        return EXIT_REPORT_FAILED
+    except BaseException:
+        if target is not None:
+            target.discard()
+        raise
     if stopped is not None:
         print_error("已中断", "Interrupted", _incomplete_text(stopped, done, len(files), lang), lang)
         return EXIT_SIGNAL + int(stopped)
