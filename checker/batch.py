@@ -68,6 +68,9 @@ class BatchOptions:
     quiet: bool = False
     timeout: float | None = DEFAULT_TIMEOUT  # seconds per file; None or 0: no limit
     lang: str = "zh"  # language of skip notes and error messages
+    follow_links: bool = False  # symbolic links among the inputs are skipped unless asked for
+    annotate: str | None = None  # directory for annotated copies, written by the file's worker
+    isolate: bool = False  # a worker process even for one file (jixiao parse: under the timeout)
 
 
 class MissingPathError(Exception):
@@ -88,12 +91,25 @@ NOTES = {
     "no_match": ("没有与 {path} 匹配的文件", "No files match {path}"),
     "unreadable_dir": ("无法读取目录 {path}：{reason}", "Cannot read directory {path}: {reason}"),
     "loop": ("跳过 {path}：指向已检查过的目录（符号链接）", "Skipped {path}: a link to a directory already walked"),
+    "link": ("跳过符号链接 {path}（不跟随链接；确需检查链接指向的文件时加 --follow-links）",
+             "Skipped the symbolic link {path} (links are not followed; add --follow-links to follow them)"),
+    "duplicate": ("跳过 {path}：与 {first} 是同一个文件，只检查一次", "Skipped {path}: the same file as {first}, checked once"),
 }
+
+MAX_WORKERS_PER_CPU = 2  # more processes than this only cost memory (~20 MB each)
 
 
 def note_text(key: str, lang: str, **values) -> str:
+    from checker.report.safe import display
+
     zh, en = NOTES[key]
-    return (en if lang == "en" else zh).format(**values)
+    # Names come from submitters: escaped here, so no note carries a control character, an
+    # undecodable byte or a bidi override to a terminal or a report.
+    return (en if lang == "en" else zh).format(**{k: display(str(v)) for k, v in values.items()})
+
+
+def max_workers() -> int:
+    return MAX_WORKERS_PER_CPU * default_workers()
 
 
 def default_workers() -> int:
@@ -154,7 +170,7 @@ class _Discovery:
         self.exclude = [_pattern(p) for p in opts.exclude]
         self.files: list[str] = []
         self.notes: list[str] = []
-        self._seen_files: set[str] = set()
+        self._seen_files: dict[str, str] = {}  # real path -> the spelling checked
         self._walked: set[str] = set()
 
     def note(self, key: str, **values) -> None:
@@ -174,9 +190,18 @@ class _Discovery:
             return
         key = os.path.normcase(os.path.realpath(path))  # one file however it is spelled
         if key in self._seen_files:
+            self.note("duplicate", path=path, first=self._seen_files[key])
             return
-        self._seen_files.add(key)
+        self._seen_files[key] = path
         self.files.append(path)
+
+    def link_skipped(self, path: str) -> bool:
+        """A symbolic link among the inputs is not followed (unless --follow-links): a link in a
+        unit's archive could point at another unit's table or at any file on the machine."""
+        if self.opts.follow_links or not os.path.islink(path):
+            return False
+        self.note("link", path=path)
+        return True
 
     def walk(self, top: str, recursive: bool) -> None:
         real = os.path.normcase(os.path.realpath(top))
@@ -195,6 +220,8 @@ class _Discovery:
         for entry in entries:
             full = os.path.normpath(os.path.join(top, entry.name))  # "./a.txt" -> "a.txt"
             try:
+                if entry.is_symlink() and self.link_skipped(full):
+                    continue
                 is_dir = entry.is_dir()  # follows links; loops are caught by _walked
                 is_file = not is_dir and entry.is_file()
             except OSError:
@@ -218,6 +245,8 @@ class _Discovery:
 
     def add_argument(self, raw: str) -> None:
         path = _tidy(raw)
+        if os.path.lexists(path) and self.link_skipped(path):
+            return
         if os.path.isdir(path):
             self.walk(path, self.opts.recursive)
         elif os.path.exists(path):
@@ -228,7 +257,9 @@ class _Discovery:
         elif glob.has_magic(raw):
             found = False
             for match in sorted(glob.glob(raw, recursive=True)):
-                if os.path.isdir(match):
+                if self.link_skipped(match):
+                    found = True
+                elif os.path.isdir(match):
                     found = True
                     self.walk(match, self.opts.recursive)
                 elif os.path.isfile(match) and os.path.splitext(match)[1].lower() in SUPPORTED_EXTENSIONS:
@@ -335,23 +366,48 @@ def _run_hook(path: str, hooks: list[tuple[str, str]]) -> None:
             raise RuntimeError(f"test hook raised for {path}")
 
 
-def _check_one(path: str, options: CheckOptions, hooks: list[tuple[str, str]]) -> Result:
+def _check_one(path: str, options: CheckOptions, hooks: list[tuple[str, str]], annotate_to: str | None = None) -> Result:
     from checker.pipeline import check_file
 
     if hooks:
         _run_hook(path, hooks)
-    return check_file(path, options)
+    result = check_file(path, options)
+    if annotate_to:  # in the same process and under the same time limit as the check
+        from checker.report.annotate import annotate_copy
+
+        annotate_copy(result, annotate_to, options.lang)
+    return result
+
+
+def annotation_targets(files: list[str], out_dir: str | None, lang: str) -> list[str | None]:
+    """The annotated copy's path for each file (None: no copy for its format), decided here in
+    batch order so that two inputs named alike get distinct, reproducible names whichever
+    worker finishes first."""
+    if not out_dir:
+        return [None] * len(files)
+    from pathlib import Path
+
+    from checker.report.annotate import planned_path
+
+    taken: set[str] = set()
+    out = []
+    for path in files:
+        dest = planned_path(Path(path), Path(out_dir), lang, taken)
+        if dest is not None:
+            taken.add(str(dest))
+        out.append(str(dest) if dest is not None else None)
+    return out
 
 
 def _check_guarded(path: str, options: CheckOptions, timeout: float | None,
-                   hooks: list[tuple[str, str]]) -> Result:
+                   hooks: list[tuple[str, str]], annotate_to: str | None = None) -> Result:
     """One file in this process: never raises for the file, stops it after `timeout` seconds
     where a SIGALRM timer is possible (Unix, main thread)."""
     use_alarm = (timeout is not None and timeout > 0 and hasattr(signal, "setitimer")
                  and threading.current_thread() is threading.main_thread())
     if not use_alarm:
         try:
-            return _check_one(path, options, hooks)
+            return _check_one(path, options, hooks, annotate_to)
         except Exception as exc:
             return _internal_result(path, exc, options.lang)
     fired = False
@@ -366,7 +422,7 @@ def _check_guarded(path: str, options: CheckOptions, timeout: float | None,
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, timeout)
-            result = _check_one(path, options, hooks)
+            result = _check_one(path, options, hooks, annotate_to)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _FileTimeout:
@@ -381,9 +437,9 @@ def _check_guarded(path: str, options: CheckOptions, timeout: float | None,
 
 
 def worker_count(opts: BatchOptions, n_files: int) -> int:
-    """Processes a batch of `n_files` uses: --workers (default one per CPU), at most one per file;
-    1 means this process."""
-    return max(1, min(opts.workers or default_workers(), n_files))
+    """Processes a batch of `n_files` uses: --workers (default one per CPU, at most
+    MAX_WORKERS_PER_CPU per CPU), at most one per file; 1 means this process (unless isolated)."""
+    return max(1, min(opts.workers or default_workers(), n_files, max_workers()))
 
 
 def start_early(opts: BatchOptions, n_files: int) -> None:
@@ -420,13 +476,17 @@ def iter_results(files: list[str], options: CheckOptions, opts: BatchOptions) ->
     workers = worker_count(opts, len(files))
     timeout = opts.timeout if opts.timeout and opts.timeout > 0 else None
     hooks = _parse_hook(os.environ.get(TEST_HOOK_ENV))
-    if workers == 1:
-        for path in files:
-            yield _check_guarded(path, options, timeout, hooks)
+    targets = annotation_targets(files, opts.annotate, options.lang)
+    if workers == 1 and not opts.isolate:
+        for path, dest in zip(files, targets):
+            yield _check_guarded(path, options, timeout, hooks, dest)
         return
     pool = WorkerPool(workers, options, timeout, hooks)
     try:
-        yield from pool.run(files)
+        yield from pool.run(files, targets)
+    except GeneratorExit:  # the caller stopped early (a signal): no file is waited for
+        pool.close(kill=True)
+        raise
     finally:
         pool.close()
 
@@ -451,9 +511,25 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the process that started it dies, so no worker
+    goes on burning CPU after the CLI was killed (SIGKILL cannot be handled by the parent)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 -- best effort: the parent also stops its workers itself
+        log.debug("no PR_SET_PDEATHSIG", exc_info=True)
+
+
 def _worker_main(conn, options: CheckOptions, hooks: list[tuple[str, str]]) -> None:
     """A worker process: warm up, then check one file per task until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     started = time.perf_counter()
     if options.run_rules:
         try:  # register the rulesets in this process now, not during the first file
@@ -471,9 +547,9 @@ def _worker_main(conn, options: CheckOptions, hooks: list[tuple[str, str]]) -> N
             return  # the parent is gone
         if task is None:
             return
-        index, path = task
+        index, path, dest = task
         try:
-            result = _check_one(path, options, hooks)
+            result = _check_one(path, options, hooks, dest)
         except BaseException as exc:  # noqa: BLE001 -- the file, not the worker, failed
             result = _internal_result(path, exc, options.lang)
         try:  # pickled here, so the parent can hand out the next file before unpickling this one
@@ -499,10 +575,10 @@ class _Worker:
         self.deadline: float | None = None  # of the current task, or of start-up
         self.ready_after: float | None = None  # seconds from start() to "ready"
 
-    def send(self, index: int, path: str, timeout: float | None) -> None:
+    def send(self, index: int, path: str, timeout: float | None, dest: str | None = None) -> None:
         self.task = (index, path)
         self.deadline = time.monotonic() + timeout if timeout else None
-        self.conn.send((index, path))
+        self.conn.send((index, path, dest))
 
     def stop(self, kill: bool = False) -> None:
         if self.proc.is_alive():
@@ -551,8 +627,9 @@ class WorkerPool:
         worker.deadline = worker.started + STARTUP_LIMIT
         return worker
 
-    def run(self, files: list[str]) -> Iterator[Result]:
+    def run(self, files: list[str], targets: list[str | None] | None = None) -> Iterator[Result]:
         n = len(files)
+        targets = targets or [None] * n
         window = max(self.size * WINDOW_PER_WORKER, self.size + 1)
         done: dict[int, Result | _Pending] = {}
         next_send = next_out = 0
@@ -564,13 +641,13 @@ class WorkerPool:
             self._startup_failures = MAX_STARTUP_FAILURES
         while next_out < n:
             if self._startup_failures >= MAX_STARTUP_FAILURES:
-                yield from self._fall_back(files, done, next_out)
+                yield from self._fall_back(files, done, next_out, targets)
                 return
             # Idle workers get their next file before any result is unpickled and reported:
             # that work is the parent's, and a worker should not wait for it.
             for worker in self.workers:
                 if worker.ready and worker.task is None and next_send < n and next_send < next_out + window:
-                    worker.send(next_send, files[next_send], self.timeout)
+                    worker.send(next_send, files[next_send], self.timeout, targets[next_send])
                     next_send += 1
             if next_out in done:
                 while next_out in done:
@@ -667,7 +744,8 @@ class WorkerPool:
             if not self.workers:
                 self._startup_failures = MAX_STARTUP_FAILURES
 
-    def _fall_back(self, files: list[str], done: dict[int, Result | _Pending], next_out: int) -> Iterator[Result]:
+    def _fall_back(self, files: list[str], done: dict[int, Result | _Pending], next_out: int,
+                   targets: list[str | None]) -> Iterator[Result]:
         """Workers cannot start here: check the remaining files in this process."""
         sys.stderr.write("警告：无法启动工作进程，改为在本进程中逐个检查。\n" if self.lang != "en" else
                          "Warning: worker processes cannot start; checking in this process instead.\n")
@@ -678,9 +756,65 @@ class WorkerPool:
         for index in range(next_out, len(files)):
             result = done.pop(index, None)
             yield self._unpack(result) if result is not None else _check_guarded(files[index], self.options,
-                                                                                 self.timeout, self.hooks)
+                                                                                 self.timeout, self.hooks,
+                                                                                 targets[index])
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         for worker in self.workers:
-            worker.stop(kill=worker.task is not None)
+            worker.stop(kill=kill or worker.task is not None)
         self.workers = []
+
+
+# ---- rule files from outside: compiled once in a child process --------------------------------
+
+RULE_COMPILE_LIMIT = 30.0  # seconds for durable_rules to compile the whole rule set
+
+
+def _probe_main(conn, config) -> None:
+    _die_with_parent()
+    try:
+        from checker.engine import evaluate
+        from checker.model import Submission
+
+        evaluate(Submission(), config, "zh")  # compiles and registers the ruleset, runs a session
+        sample = _sample_table()
+        if sample is not None:  # renders the templates of every rule that fires on a real table
+            from checker.pipeline import load_submission
+
+            evaluate(load_submission(str(sample)), config, "zh")
+        conn.send(None)
+    except BaseException as exc:  # noqa: BLE001 -- reported to the parent as the reason
+        conn.send(f"{type(exc).__name__}: {exc}")
+
+
+def _sample_table():
+    """A bundled seed table (a source checkout has one), to run the rules on once."""
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+    found = sorted(seeds.glob("000_*.txt")) if seeds.is_dir() else []
+    return found[0] if found else None
+
+
+def probe_rules(config, seconds: float = RULE_COMPILE_LIMIT) -> str | None:
+    """Compile the rule set in a child process and run it once on an empty submission, within
+    `seconds`: a rule durable_rules cannot compile, or one on which its C compiler never returns,
+    is then a usage error before any file is read, not a hang or an error in every file. None
+    when it compiled; otherwise why not."""
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_probe_main, args=(child, config), daemon=True, name="jixiao-rules")
+    proc.start()
+    child.close()
+    try:
+        if parent.poll(seconds):
+            try:
+                return parent.recv()
+            except (EOFError, OSError):
+                return "the compiling process died"
+        return f"not compiled within {seconds:g} s"
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()

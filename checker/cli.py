@@ -1,7 +1,8 @@
 """The `jixiao` command line: options -> pipeline -> report; nothing else.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it, or an input that
-could not be read; 2 usage or configuration errors.
+could not be read; 2 usage or configuration errors; 3 the report could not be written;
+130/143 interrupted by SIGINT/SIGTERM (the report, if any, says it is incomplete).
 """
 
 from __future__ import annotations
@@ -61,8 +62,24 @@ class CheckFormat(str, Enum):
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
+EXIT_REPORT_FAILED = 3
+EXIT_SIGNAL = 128  # + the signal number: 130 for SIGINT, 143 for SIGTERM
+
+
+def print_error(label_zh: str, label_en: str, message: str, lang: str = "zh") -> None:
+    """`label: message` on stderr; the message is plain text (no rich markup, control
+    characters and undecodable bytes escaped): it may carry a path or a zip member's name."""
+    from rich.text import Text
+
+    from checker.report.safe import display
+
+    line = Text(label_en if lang == "en" else label_zh, style="bold red")
+    line.append(": " + display(message))
+    Console(stderr=True, highlight=False).print(line, soft_wrap=True)  # no line breaks inside a path
+
+
 def usage_error(zh: str, en: str, lang: str = "zh") -> typer.Exit:
-    Console(stderr=True).print(f"[bold red]错误[/]: {zh}" if lang != "en" else f"[bold red]Error[/]: {en}")
+    print_error("错误", "Error", en if lang == "en" else zh, lang)
     return typer.Exit(code=2)
 
 
@@ -118,12 +135,16 @@ def check(
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="写出标注副本的目录 / write annotated copies here"),
     workers: Optional[int] = typer.Option(
         None, "--workers", "-j",
-        help="并行进程数，默认每个 CPU 一个；1 = 在本进程中逐个检查 / worker processes (default: one per CPU; "
-             "1 = in this process)"),
+        help="并行进程数，默认每个 CPU 一个，至多每个 CPU 两个；1 = 在本进程中逐个检查 / worker processes "
+             "(default: one per CPU, at most two per CPU; 1 = in this process)"),
     timeout: Optional[float] = typer.Option(
         None, "--timeout",
-        help="每个文件的时间上限（秒，默认 60，0 = 不限；也可在配置 \\[limits] timeout 中设置）/ seconds per file "
-             "(default 60, 0 = no limit; or \\[limits] timeout in the config)"),
+        help="每个文件的时间上限（秒，默认 60，大于 0 且至多 86400；也可在配置 \\[limits] timeout 中设置）/ "
+             "seconds per file (default 60, above 0 and at most 86400; or \\[limits] timeout in the config)"),
+    follow_links: bool = typer.Option(
+        False, "--follow-links",
+        help="跟随输入中的符号链接（默认跳过并说明）/ follow symbolic links among the inputs (default: skip them "
+             "with a note)"),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="递归子目录 / recurse into directories"),
     include: Optional[List[str]] = typer.Option(None, "--include", help="只包含匹配的文件 / include glob"),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="排除匹配的文件 / exclude glob"),
@@ -145,70 +166,236 @@ def check(
     if workers is not None and workers < 1:
         raise usage_error(f"--workers 应为正整数（收到 {workers}）。",
                           f"--workers must be a positive number (got {workers}).", lang_s)
-    if timeout is not None and timeout < 0:
-        raise usage_error(f"--timeout 应为秒数 ≥ 0（收到 {timeout:g}）。",
-                          f"--timeout must be seconds >= 0 (got {timeout:g}).", lang_s)
-    from checker.batch import start_for_paths
+    from checker.config import MAX_TIMEOUT, valid_timeout
 
-    if workers is None or workers > 1:  # before the imports below: the fork server's overlap them
-        start_for_paths([str(p) for p in paths], workers)
-    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
-    from checker.config import input_limits, timeout_seconds
-    from checker.pipeline import CheckOptions
-    from checker.report import ReportOptions, open_report
+    if timeout is not None and not valid_timeout(timeout):
+        raise usage_error(f"--timeout 应为大于 0、至多 {MAX_TIMEOUT} 的秒数（收到 {timeout:g}）。",
+                          f"--timeout must be seconds above 0 and at most {MAX_TIMEOUT} (got {timeout:g}).", lang_s)
+    from checker.batch import max_workers, start_for_paths
 
-    config = _load_config(paths, config_file, select, ignore, rules_dir, lang_s)
-    batch_opts = BatchOptions(
-        recursive=recursive,
-        include=include or [],
-        exclude=exclude or [],
-        workers=workers,
-        quiet=quiet,
-        timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT),
-        lang=lang_s,
-    )
-    options = CheckOptions(lang=lang_s, config=config, limits=input_limits(config))
+    if workers is not None and workers > max_workers():
+        Console(stderr=True, highlight=False).print(
+            f"提示：--workers {workers} 超过上限，改用 {max_workers()} 个进程（每个 CPU 至多两个）。" if lang_s != "en"
+            else f"Note: --workers {workers} is over the limit; using {max_workers()} processes (two per CPU).",
+            markup=False)
+        workers = max_workers()
+    # From here on SIGINT/SIGTERM/SIGHUP stop the run cleanly (exit 130/143/129): the fork
+    # server and the workers stop with it, and a report already open is finished as incomplete.
+    signals = _Signals()
     try:
-        files, skipped = discover([str(p) for p in paths], batch_opts)
-    except MissingPathError as exc:
-        raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
-    if not files and not skipped:
-        raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
-    start_early(batch_opts, len(files))  # worker processes warm up while the rules and baseline load here
-    _validate_rules(config, lang_s)
-    mark = None
-    if baseline is not None:  # validated now, before any file is checked
-        from checker.baseline import BaselineError, load_baseline
+        with signals:
+            if workers is None or workers > 1:  # before the imports below: the fork server's overlap them
+                start_for_paths([str(p) for p in paths], workers)
+            from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
+            from checker.config import input_limits, timeout_seconds
+            from checker.pipeline import CheckOptions
 
+            config = _load_config(config_file, select, ignore, rules_dir, lang_s)
+            batch_opts = BatchOptions(
+                recursive=recursive,
+                include=include or [],
+                exclude=exclude or [],
+                workers=workers,
+                quiet=quiet,
+                timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT),
+                lang=lang_s,
+                follow_links=follow_links,
+                annotate=str(annotate) if annotate is not None else None,
+            )
+            options = CheckOptions(lang=lang_s, config=config, limits=input_limits(config))
+            try:
+                files, skipped = discover([str(p) for p in paths], batch_opts)
+            except MissingPathError as exc:
+                raise usage_error(f"找不到文件或目录：{exc.path}", f"No such file or directory: {exc.path}", lang_s) from exc
+            if skipped:
+                err = Console(stderr=True, highlight=False)
+                for note in skipped:  # escaped by discovery: names are the submitters'
+                    err.print(note, markup=False)
+            if not files and not skipped:
+                raise usage_error("没有找到可检查的文件。", "No files to check.", lang_s)
+            _guard_outputs([str(p) for p in paths], files, output, annotate, lang_s)
+            _validate_rules(config, lang_s)
+            start_early(batch_opts, len(files))  # worker processes warm up while the baseline loads here
+            mark = None
+            if baseline is not None:  # validated now, before any file is checked
+                from checker.baseline import BaselineError, load_baseline
+
+                try:
+                    mark = load_baseline(baseline, only_new=only_new)
+                except BaselineError as exc:
+                    raise usage_error(exc.zh, exc.en, lang_s) from exc
+                except (RecursionError, ValueError) as exc:
+                    raise usage_error(f"无法读取基线文件：{type(exc).__name__}", f"Cannot read the baseline: {type(exc).__name__}",
+                                      lang_s) from exc
+            from checker.config import describe
+            from checker.report import ReportOptions
+            from checker.report.summary import RunInfo
+
+            config_path, dirs = describe(config)
+            report_options = ReportOptions(timings=timings, skipped=skipped, run=RunInfo(config_path, tuple(dirs)))
+            code = _run_batch(files, options, batch_opts, fmt.value, lang_s, report_options, output, mark, fail_on.value,
+                              signals)
+            if not files and code == 0:  # only skipped names (a mistyped glob, a pipe): never a pass
+                code = 1
+            raise typer.Exit(code=code)
+    except _Stop as stop:
+        print_error("已中断", "Interrupted", _incomplete_text(stop.signum, 0, 0, lang_s, started=False), lang_s)
+        raise typer.Exit(code=EXIT_SIGNAL + int(stop.signum)) from None
+
+
+class _Stop(BaseException):
+    """SIGINT/SIGTERM/SIGHUP arrived: stop checking, finish the report as incomplete."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Signals:
+    """Turns SIGINT, SIGTERM and SIGHUP into _Stop, but never in the middle of writing a report
+    part (`with signals.held():`): the part is finished first, then the stop is raised."""
+
+    NAMES = ("SIGINT", "SIGTERM", "SIGHUP")
+
+    def __init__(self) -> None:
+        self.pending: int | None = None
+        self.holding = 0
+        self.stopping = False  # a stop is being handled: the report is being finished
+        self.previous: dict[int, object] = {}
+
+    def __enter__(self):
+        import signal
+
+        for name in self.NAMES:
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                self.previous[number] = signal.signal(number, self._on_signal)
+            except (ValueError, OSError):  # not the main thread
+                pass
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+
+    def _on_signal(self, signum, frame) -> None:
+        if self.pending is None:
+            self.pending = signum
+        if not self.holding and not self.stopping:
+            raise _Stop(signum)
+
+    @contextlib.contextmanager
+    def held(self):
+        self.holding += 1
         try:
-            mark = load_baseline(baseline, only_new=only_new)
-        except BaselineError as exc:
-            raise usage_error(exc.zh, exc.en, lang_s) from exc
-    if skipped:
-        err = Console(stderr=True)
-        for note in skipped:
-            err.print(note, highlight=False, markup=False)
-    reporter = open_report(fmt.value, lang_s, ReportOptions(timings=timings, skipped=skipped), output)
+            yield
+        finally:
+            self.holding -= 1
+        if not self.holding and self.pending is not None and not self.stopping:
+            raise _Stop(self.pending)
+
+
+def _run_batch(files, options, batch_opts, fmt: str, lang: str, report_options, output, mark, fail_on: str,
+               signals: "_Signals") -> int:
+    """Check `files` into one report; the exit code. The report goes to a temporary file that
+    replaces `output` only when it is complete, or complete up to an interruption and marked so."""
+    from checker.batch import iter_results
+    from checker.report import open_report, open_report_file
+
+    target = None
+    try:
+        if output is None:
+            reporter = open_report(fmt, lang, report_options, None)
+        else:
+            reporter, target = open_report_file(fmt, lang, report_options, output)
+    except OSError as exc:
+        raise usage_error(f"无法写入报告文件 {output}：{exc.strerror or exc}",
+                          f"Cannot write the report file {output}: {exc.strerror or exc}", lang) from exc
     outcome = Outcome()
+    stopped: int | None = None
+    done = 0
     # A bar on stderr when it is a terminal, unless the report itself streams to the same
     # terminal (then each file's part is the progress, and the two would overwrite each other).
-    show_progress = not quiet and sys.stderr.isatty() and not (output is None and sys.stdout.isatty())
-    with _progress(len(files), lang_s, show_progress) as advance, \
-            contextlib.closing(iter_results(files, options, batch_opts)) as results:
-        for result in results:
-            if not timings:  # stage seconds differ run to run: reports see them only when asked
-                result.timings = None
-            if mark is not None:
-                mark(result)
-            reporter.add(result)
-            if annotate is not None:
-                from checker.report.annotate import annotate_all
+    show_progress = not batch_opts.quiet and sys.stderr.isatty() and not (output is None and sys.stdout.isatty())
+    try:
+        try:
+            with _progress(len(files), lang, show_progress) as advance, \
+                    contextlib.closing(iter_results(files, options, batch_opts)) as results:
+                for result in results:
+                    if not report_options.timings:  # stage seconds differ run to run: only when asked
+                        result.timings = None
+                    if mark is not None:
+                        mark(result)
+                    with signals.held():
+                        reporter.add(result)
+                        outcome.add(result)
+                        done += 1
+                    advance()
+        except (_Stop, KeyboardInterrupt) as exc:
+            import signal
 
-                annotate_all([result], annotate, lang_s)
-            outcome.add(result)
-            advance()
-    reporter.close()
-    raise typer.Exit(code=outcome.exit_code(fail_on.value))
+            stopped = exc.signum if isinstance(exc, _Stop) else signal.SIGINT
+            signals.stopping = True
+            reporter.mark_incomplete(_incomplete_text(stopped, done, len(files), lang))
+        with signals.held():
+            reporter.close()
+            if target is not None:
+                target.commit()
+    except OSError as exc:
+        if target is not None:
+            target.discard()
+        kept = ("（之前的报告保持不变）" if lang != "en" else " (any previous report is unchanged)") if output else ""
+        print_error("报告写入失败", "Report not written", f"{output or 'stdout'}: {exc.strerror or exc}{kept}", lang)
+        return EXIT_REPORT_FAILED
+    except BaseException:
+        if target is not None:
+            target.discard()
+        raise
+    if stopped is not None:
+        print_error("已中断", "Interrupted", _incomplete_text(stopped, done, len(files), lang), lang)
+        return EXIT_SIGNAL + int(stopped)
+    return outcome.exit_code(fail_on)
+
+
+def _incomplete_text(signum: int, done: int, total: int, lang: str, started: bool = True) -> str:
+    import signal
+
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = str(signum)
+    if not started:
+        return (f"the run was stopped ({name}) before any file was checked; no report was written" if lang == "en"
+                else f"检查被中断（{name}），尚未检查任何文件，未写出报告")
+    if lang == "en":
+        return f"the run was stopped ({name}) after {done} of {total} files; the other files were not checked"
+    return f"检查被中断（{name}），只完成了 {total} 个文件中的 {done} 个，其余文件未检查"
+
+
+def _guard_outputs(arguments: list[str], files: list[str], output, annotate, lang: str) -> None:
+    """--output and --annotate never name an input, nor lie inside an input directory: the
+    report would overwrite a submission before it is read, or be read as one next time."""
+    import os
+
+    def real(path) -> str:
+        return os.path.normcase(os.path.realpath(path))
+
+    inputs = {real(f) for f in files}
+    dirs = [real(a) for a in arguments if os.path.isdir(a)]
+    for option, target in (("--output", output), ("--annotate", annotate)):
+        if target is None:
+            continue
+        where = real(target)
+        inside = next((d for d in dirs if where == d or where.startswith(d.rstrip(os.sep) + os.sep)), None)
+        if where in inputs or inside is not None:
+            raise usage_error(
+                f"{option} {target} 是输入文件或位于输入目录之中，会覆盖或混入被检查的文件；请写到输入以外的位置。",
+                f"{option} {target} is an input or inside an input directory, where it would overwrite a "
+                "submission or be checked as one; write it outside the inputs.", lang)
 
 
 @contextlib.contextmanager
@@ -243,19 +430,15 @@ def _progress(total: int, lang: str, enabled: bool):
         yield lambda: progress.advance(task)
 
 
-def _load_config(paths, config_file, select, ignore, rules_dir, lang):
-    from checker.config import Config
+def _load_config(config_file, select, ignore, rules_dir, lang):
+    """--config, else the working directory's jixiao.toml / pyproject.toml [tool.jixiao], else
+    the defaults. Never a file next to the inputs: those folders are the submitters'."""
+    from checker.config import ConfigError, load_config
 
     try:
-        from checker.config import ConfigError, load_config
-    except ImportError:  # configuration loading not available: defaults
-        config = Config()
-    else:
-        start = paths[0] if paths else None
-        try:
-            config = load_config(start, config_file)
-        except ConfigError as exc:
-            raise usage_error(str(exc), str(exc), lang) from exc
+        config = load_config(Path.cwd(), config_file)
+    except ConfigError as exc:
+        raise usage_error(str(exc), str(exc), lang) from exc
     if select:
         config.select = [s for item in select for s in item.split(",") if s]
     if ignore:
@@ -281,6 +464,13 @@ def _validate_rules(config, lang: str) -> None:
         load_rulebook(config)
     except RuleFileError as exc:
         raise usage_error(str(exc), str(exc), lang) from exc
+    if config.rule_dirs:  # rules from outside the package: compiled once, in a child, with a time limit
+        from checker.batch import probe_rules
+
+        problem = probe_rules(config)
+        if problem:
+            raise usage_error(f"规则无法编译 / rules cannot be compiled: {problem}",
+                              f"The rules cannot be compiled: {problem}", lang)
 
 
 @app.command()
@@ -288,25 +478,39 @@ def parse(
     path: Path = typer.Argument(..., help="要读取的文件 / file to read"),
     fmt: ParseFormat = typer.Option(ParseFormat.table, "--format", "-f", help="table 或 json"),
     lang: Lang = typer.Option(Lang.zh, "--lang"),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", help="读取的时间上限（秒，默认 60）/ seconds to read the file (default 60)"),
 ) -> None:
     """显示从文件中读取到的内容 / show what was read from a file."""
-    from checker.document import ReadError
-    from checker.pipeline import load_submission
+    from checker.config import MAX_TIMEOUT, input_limits, timeout_seconds, valid_timeout
 
+    lang_s = lang.value
+    if timeout is not None and not valid_timeout(timeout):
+        raise usage_error(f"--timeout 应为大于 0、至多 {MAX_TIMEOUT} 的秒数（收到 {timeout:g}）。",
+                          f"--timeout must be seconds above 0 and at most {MAX_TIMEOUT} (got {timeout:g}).", lang_s)
     if not path.exists():
-        raise usage_error(f"找不到文件：{path}", f"No such file: {path}", lang.value)
-    try:
-        submission = load_submission(str(path))
-    except ReadError as exc:
-        Console(stderr=True).print(f"[bold red]{'无法读取' if lang.value != 'en' else 'Could not read'}[/]: "
-                                   f"{exc.message(lang.value)}")
-        raise typer.Exit(code=1) from exc
+        raise usage_error(f"找不到文件：{path}", f"No such file: {path}", lang_s)
+    from checker.batch import DEFAULT_TIMEOUT, BatchOptions, iter_results
+    from checker.pipeline import CheckOptions
+
+    config = _load_config(None, None, None, None, lang_s)
+    options = CheckOptions(lang=lang_s, config=config, limits=input_limits(config), run_rules=False)
+    # In a worker process under the per-file time limit, as `check` reads files: a hostile
+    # file cannot hang `parse` either.
+    batch = BatchOptions(workers=1, isolate=True, lang=lang_s,
+                         timeout=timeout if timeout is not None else timeout_seconds(config, DEFAULT_TIMEOUT))
+    [result] = list(iter_results([str(path)], options, batch))
+    if result.status == "error" or result.submission is None:
+        message = result.error.message if result.error else ""
+        print_error("无法读取", "Could not read", message, lang_s)
+        raise typer.Exit(code=1)
+    submission = result.submission
     if fmt == ParseFormat.json:
         sys.stdout.write(submission.model_dump_json(indent=2, exclude_none=True) + "\n")
         return
     from checker.report.parsed import render_parsed
 
-    render_parsed(submission, Console(), lang.value)
+    render_parsed(submission, Console(), lang_s)
 
 
 @app.command()

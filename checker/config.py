@@ -1,5 +1,10 @@
-"""Configuration: jixiao.toml or [tool.jixiao] in pyproject.toml, found by walking up
-from the input; CLI options override the file."""
+"""Configuration: jixiao.toml or [tool.jixiao] in pyproject.toml in the working directory, or the
+file given with --config; CLI options override the file.
+
+The configuration is the operator's: it is never looked for next to the inputs (a submitter who
+ships a jixiao.toml inside a folder or an archive must not be able to switch rules off or change
+the grading), and every report names the file that was used.
+"""
 
 from __future__ import annotations
 
@@ -39,26 +44,26 @@ SEVERITIES = ("error", "warning", "info")
 KEYS = ("select", "ignore", "severity", "params", "rules", "grading", "limits")
 
 
-def find_config(start: Path | None) -> tuple[Path, dict] | None:
-    """The nearest jixiao.toml, or pyproject.toml with [tool.jixiao], from `start` upwards."""
-    here = Path(start) if start is not None else Path.cwd()
-    here = here.resolve()
+def find_config(directory: Path | None) -> tuple[Path, dict] | None:
+    """jixiao.toml, or pyproject.toml with [tool.jixiao], in `directory` (default: the working
+    directory) itself -- never in a parent: the inputs' folders are not the operator's."""
+    here = Path(directory) if directory is not None else Path.cwd()
     if not here.is_dir():
         here = here.parent
-    for directory in (here, *here.parents):
-        candidate = directory / CONFIG_NAME
-        if candidate.is_file():
-            return candidate, _read_toml(candidate)
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file():
-            section = _read_toml(pyproject).get("tool", {}).get("jixiao")
-            if section is not None:
-                return pyproject, _table(pyproject, section, "tool.jixiao")
+    candidate = here / CONFIG_NAME
+    if candidate.is_file():
+        return candidate, _read_toml(candidate)
+    pyproject = here / PYPROJECT
+    if pyproject.is_file():
+        section = _read_toml(pyproject).get("tool", {}).get("jixiao")
+        if section is not None:
+            return pyproject, _table(pyproject, section, "tool.jixiao")
     return None
 
 
-def load_config(start: Path | None, explicit: Path | None = None) -> Config:
-    """`explicit` (--config) if given, else the nearest config file above `start`, else defaults."""
+def load_config(directory: Path | None = None, explicit: Path | None = None) -> Config:
+    """`explicit` (--config) if given, else the config file in `directory` (the working
+    directory), else the built-in defaults."""
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
@@ -67,7 +72,7 @@ def load_config(start: Path | None, explicit: Path | None = None) -> Config:
         if path.name == PYPROJECT:
             data = _table(path, data.get("tool", {}).get("jixiao", {}), "tool.jixiao")
         return _to_config(path, data)
-    found = find_config(start)
+    found = find_config(directory)
     if found is None:
         return Config()
     return _to_config(*found)
@@ -79,6 +84,8 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, f"TOML 语法错误：{exc}", f"TOML syntax error: {exc}") from exc
+    except (RecursionError, ValueError) as exc:  # nested too deeply, a 5,000-digit integer
+        raise ConfigError(path, f"无法解析：{type(exc).__name__}", f"cannot parse: {type(exc).__name__}") from exc
     except OSError as exc:
         raise ConfigError(path, f"无法读取：{exc}", f"cannot read: {exc}") from exc
 
@@ -136,15 +143,35 @@ def _check_limits(path: Path, limits: dict) -> None:
     names = _limit_names()
     for key, value in limits.items():
         if key == "timeout":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(path, f"limits.timeout = {value!r}：应为每个文件的秒数（≥ 0，0 表示不限）",
-                                  f"limits.timeout = {value!r} must be seconds per file (>= 0, 0 = no limit)")
+            if not valid_timeout(value):
+                raise ConfigError(path, f"limits.timeout = {value!r}：应为每个文件的秒数（大于 0，至多 {MAX_TIMEOUT}）",
+                                  f"limits.timeout = {value!r} must be seconds per file (> 0, at most {MAX_TIMEOUT})")
         elif key not in names:
             allowed = ", ".join(("timeout",) + names)
             raise ConfigError(path, f"[limits] 中没有 {key} 这一项；可用：{allowed}",
                               f"[limits] has no key {key}; known keys: {allowed}")
         elif isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ConfigError(path, f"limits.{key} = {value!r}：应为正整数", f"limits.{key} = {value!r} must be a positive integer")
+
+
+MAX_TIMEOUT = 86_400  # a day per file: anything longer is a mistake, not a limit
+
+
+def valid_timeout(value: Any) -> bool:
+    """A per-file time limit is a finite number of seconds, above 0 and at most a day: no
+    "nan" (compares false with everything, so it would mean no limit), no inf, no 0."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and 0 < value <= MAX_TIMEOUT
+
+
+def describe(config: Config) -> tuple[str | None, list[str]]:
+    """(the config file used or None for the built-in defaults, the rule directories used)."""
+    from checker.rulebook import rule_dirs
+
+    return (str(config.source) if config.source else None), [str(d) for d in rule_dirs(config)]
 
 
 def input_limits(config: Config):
@@ -156,7 +183,7 @@ def input_limits(config: Config):
 
 
 def timeout_seconds(config: Config, default: float) -> float:
-    """The per-file time limit from [limits] timeout (seconds; 0 = no limit), else `default`."""
+    """The per-file time limit from [limits] timeout (seconds), else `default`."""
     value = config.limits.get("timeout")
     return default if value is None else float(value)
 

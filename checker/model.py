@@ -332,6 +332,7 @@ class Result(BaseModel):
     timings: dict[str, float] | None = None  # seconds per stage (only shown with --timings)
     fixed: list[Finding] = Field(default_factory=list)  # in the --baseline run, gone from this one
     baseline: BaselineMark | None = None  # set only when a --baseline was given
+    annotated_copy: str | None = None  # the --annotate copy written for this file, if any
 
 
 def form_total(form: BaseModel) -> Money | None:

@@ -41,9 +41,10 @@ def load_submission(path: str, limits: Limits = DEFAULT_LIMITS, data: bytes | No
         if kind in ("json", "yaml"):
             from checker.readers.structured import read_structured
 
-            submission = read_structured(path, data, kind)
+            submission = read_structured(path, data, kind, limits)
             if timings is not None:
                 timings["extract"] = 0.0  # a canonical file is read straight into the model
+            check_magnitudes(submission)
             return submission
         document = read_document(path, data, limits)
     finally:
@@ -53,10 +54,45 @@ def load_submission(path: str, limits: Limits = DEFAULT_LIMITS, data: bytes | No
 
     start = time.perf_counter()
     try:
-        return extract(document)
+        submission = extract(document)
     finally:
         if timings is not None:
             timings["extract"] = time.perf_counter() - start
+    check_magnitudes(submission)
+    return submission
+
+
+MAX_MAGNITUDE = 17  # 10^17: no amount (in 元 or 万元) or target of a budget table comes near it
+MIN_MAGNITUDE = -12  # smaller non-zero figures are not written in any table either
+
+
+def check_magnitudes(submission: Submission) -> None:
+    """Refuse a submission holding a number no table has (1e30 万元, 1e999999999, a 32,000-digit
+    figure): exact Decimal arithmetic on it would need thousands of digits, or fail, in the
+    rules and in every report. A clear read error for the file, never an internal one."""
+    from decimal import Decimal
+
+    from pydantic import BaseModel
+
+    stack: list = [submission]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Decimal):
+            if not node.is_finite() or (node != 0 and not MIN_MAGNITUDE <= node.adjusted() <= MAX_MAGNITUDE):
+                shown = str(node) if len(str(node)) <= 40 else str(node)[:37] + "..."
+                raise ReadError(
+                    "out_of_range",
+                    f"表中的数字 {shown} 超出任何预算表可能的范围（绝对值须小于 10^{MAX_MAGNITUDE + 1}），"
+                    "无法检查；请核对后重新填写。",
+                    f"The number {shown} is beyond any budget table's range (it must be below "
+                    f"10^{MAX_MAGNITUDE + 1} in absolute value); it cannot be checked. Correct it and retry.",
+                )
+        elif isinstance(node, BaseModel):
+            stack.extend(getattr(node, name) for name in type(node).model_fields)
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
 
 
 def check_file(path: str, options: CheckOptions | None = None) -> Result:

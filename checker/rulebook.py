@@ -8,7 +8,9 @@ engine's job.
 A compiled rulebook is also kept on disk (`cache_dir()`), keyed on a hash of the rule files'
 paths and bytes, the configuration that shapes it and this module's own source: parsing and
 validating the YAML is most of a cold single-file check, and a key over the content means an
-edited rule file can never be served from a stale entry.
+edited rule file can never be served from a stale entry. The cache is plain JSON data checked
+against its own SHA-256 and rebuilt into typed objects field by field: whatever is planted in
+the cache directory can at worst be refused, never run (it is never unpickled).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import copy
 import hashlib
 import json
 import os
-import pickle
 import re
 import string
 import sys
@@ -227,7 +228,7 @@ def _config_json(config: Config) -> str:
 # ---- the on-disk cache ----------------------------------------------------------------------
 
 CACHE_ENV = "JIXIAO_CACHE_DIR"  # a directory, or "" to keep no cache on disk
-CACHE_FORMAT = 1  # bump when what is pickled changes shape
+CACHE_FORMAT = 2  # bump when what is stored changes shape (2: JSON, was a pickle)
 CACHE_KEEP = 8  # entries kept (one per rule set + configuration seen lately)
 
 
@@ -270,7 +271,10 @@ _CODE_DIGEST = _code_digest()
 
 
 def _cache_path(directory: Path, key: str) -> Path:
-    return directory / f"rules-{key[:40]}.pickle"
+    return directory / f"rules-{key[:40]}.json"
+
+
+MAX_CACHE_BYTES = 20 * 1024 * 1024  # the built-in rulebook is ~0.3 MB
 
 
 def _read_cached(key: str) -> Rulebook | None:
@@ -279,12 +283,76 @@ def _read_cached(key: str) -> Rulebook | None:
         return None
     try:
         with open(_cache_path(directory, key), "rb") as fh:
-            stored_key, book = pickle.load(fh)
-    except Exception:  # absent, unreadable, truncated, from another version: build instead
+            blob = fh.read(MAX_CACHE_BYTES + 1)
+        if len(blob) > MAX_CACHE_BYTES:
+            return None
+        return _book_from_json(blob, key)
+    except Exception:  # absent, unreadable, truncated, tampered with, another version: build instead
         return None
-    if stored_key != key or not isinstance(book, Rulebook):
+
+
+def _book_to_json(key: str, book: Rulebook) -> bytes:
+    """The rulebook as JSON data, with the key and a SHA-256 of the body."""
+    body = json.dumps({
+        "rules": [_rule_data(r) for r in book.every],
+        "active": [r.id for r in book.rules],
+        "vocab": book.vocab,
+        "fingerprint": book.fingerprint,
+        "kinds": sorted(book.kinds) if book.kinds is not None else None,
+        "fields": sorted(book.fields),
+    }, ensure_ascii=False)  # key order kept: it is the conditions' and the params' own order
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return json.dumps({"key": key, "sha256": digest, "body": body}, ensure_ascii=False).encode("utf-8")
+
+
+def _book_from_json(blob: bytes, key: str) -> Rulebook | None:
+    outer = json.loads(blob.decode("utf-8"))
+    if not isinstance(outer, dict) or outer.get("key") != key or not isinstance(outer.get("body"), str):
+        return None
+    body = outer["body"]
+    if hashlib.sha256(body.encode("utf-8")).hexdigest() != outer.get("sha256"):
+        return None
+    data = json.loads(body)
+    every = [_rule_from_data(r) for r in data["rules"]]
+    by_id = {r.id: r for r in every}
+    active = [by_id[i] for i in data["active"]]
+    vocab = {str(k): [str(w) for w in v] for k, v in data["vocab"].items()}
+    kinds = frozenset(data["kinds"]) if data["kinds"] is not None else None
+    book = Rulebook(rules=active, every=every, vocab=vocab, fingerprint=str(data["fingerprint"]), by_id=by_id,
+                    kinds=kinds, fields=frozenset(data["fields"]))
+    if _fingerprint(active) != book.fingerprint:  # what was stored is what would be run
         return None
     return book
+
+
+def _i18n_data(value: I18n | None) -> dict | None:
+    return None if value is None else {"zh": value.zh, "en": value.en}
+
+
+def _i18n(value: Any) -> I18n | None:
+    return None if value is None else I18n(zh=value["zh"], en=value["en"])
+
+
+def _rule_data(rule: Rule) -> dict:
+    return {
+        "id": rule.id, "family": rule.family, "severity": rule.severity, "dimension": rule.dimension,
+        "title": _i18n_data(rule.title), "description": _i18n_data(rule.description),
+        "message": _i18n_data(rule.message), "fix": _i18n_data(rule.fix), "basis": _i18n_data(rule.basis),
+        "params": rule.params, "source": rule.source, "line": rule.line,
+        "variants": [{"op": v.op, "terms": list(v.terms), "aliases": list(v.aliases), "focus": v.focus,
+                      "message": _i18n_data(v.message), "severity": v.severity, "figures": list(v.figures)}
+                     for v in rule.variants],
+    }
+
+
+def _rule_from_data(data: dict) -> Rule:
+    variants = tuple(Variant(op=str(v["op"]), terms=tuple(v["terms"]), aliases=tuple(v["aliases"]),
+                             focus=v["focus"], message=_i18n(v["message"]), severity=str(v["severity"]),
+                             figures=tuple(v["figures"])) for v in data["variants"])
+    return Rule(id=str(data["id"]), family=str(data["family"]), severity=str(data["severity"]),
+                dimension=str(data["dimension"]), title=_i18n(data["title"]), description=_i18n(data["description"]),
+                message=_i18n(data["message"]), fix=_i18n(data["fix"]), basis=_i18n(data["basis"]),
+                params=dict(data["params"]), variants=variants, source=str(data["source"]), line=data["line"])
 
 
 def _write_cached(key: str, book: Rulebook) -> None:
@@ -296,13 +364,15 @@ def _write_cached(key: str, book: Rulebook) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((key, book), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(_book_to_json(key, book))
             os.replace(tmp, _cache_path(directory, key))  # atomic: readers see all or nothing
         except BaseException:
             os.unlink(tmp)
             raise
-        entries = sorted(directory.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(directory.glob("rules-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+        for old in directory.glob("rules-*.pickle"):  # the old format is never read: gone
             old.unlink(missing_ok=True)
     except Exception:  # a read-only or full disk: the cache is only an optimisation
         return
@@ -671,7 +741,63 @@ def _check_regexes(node: Any) -> None:
                     if isinstance(pattern, str) and ("%" in pattern or "\\" in pattern):
                         raise ValueError(f"regex for {field_name!r} contains % or a backslash, which durable_rules "
                                          f"cannot use ({pattern!r}); see rules/README.md")
+                    problem = regex_problem(pattern) if isinstance(pattern, str) else "a regex must be a string"
+                    if problem:
+                        raise ValueError(f"regex for {field_name!r} refused before durable_rules compiles it: {problem} "
+                                         f"({pattern[:80]!r})")
             _check_regexes(value)
+
+
+MAX_REGEX_CHARS = 2000  # the longest built-in pattern (a vocabulary alternation) is ~600
+MAX_REGEX_REPEAT = 100  # {n,m} counts: durable_rules builds a state machine per repetition
+MAX_REGEX_ALTERNATIVES = 400  # branches of one alternation
+MAX_REGEX_DEPTH = 10  # nested groups
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why a rule's regex may not reach durable_rules, or None. durable_rules compiles it into a
+    state machine in C, where nothing can interrupt it: nested quantifiers ((a*)*, (x+)+),
+    huge repetition counts and deep nesting make that never end or exhaust memory, so they are
+    refused here, by Python's own parser of the same syntax."""
+    import re._parser as sre_parse  # the standard library's regex parser (re.sre_parse before 3.11)
+
+    if len(pattern) > MAX_REGEX_CHARS:
+        return f"longer than {MAX_REGEX_CHARS} characters"
+    try:
+        tree = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"not a valid regex: {exc}"
+    repeats = (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None))
+
+    def walk(items, depth: int, under_repeat: bool) -> str | None:
+        if depth > MAX_REGEX_DEPTH:
+            return f"groups nested more than {MAX_REGEX_DEPTH} deep"
+        for op, arg in items:
+            if op in repeats:
+                low, high, body = arg
+                if (high != sre_parse.MAXREPEAT and high > MAX_REGEX_REPEAT) or low > MAX_REGEX_REPEAT:
+                    return f"a repetition count over {MAX_REGEX_REPEAT}"
+                repeated = high == sre_parse.MAXREPEAT or high > 1
+                if under_repeat and repeated:
+                    return "a quantifier inside a quantified group (nested quantifiers like (a*)* never finish)"
+                found = walk(body, depth + 1, under_repeat or repeated)
+            elif op == sre_parse.SUBPATTERN:
+                found = walk(arg[-1], depth + 1, under_repeat)
+            elif op == sre_parse.BRANCH:
+                if len(arg[1]) > MAX_REGEX_ALTERNATIVES:
+                    return f"more than {MAX_REGEX_ALTERNATIVES} alternatives"
+                found = next((p for b in arg[1] if (p := walk(b, depth + 1, under_repeat))), None)
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    return walk(tree, 0, False)
+
+
+_TEMPLATE_SPEC = re.compile(r"^(?:\.[0-9]f)?$")  # only "" or a precision such as .2f
+_TEMPLATE_NAME = re.compile(r"^[a-z][a-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)?$")
 
 
 def _literal(word: str) -> str:
@@ -688,6 +814,22 @@ def _template_names(text: str) -> list[str]:
 
 
 def _template_problem(text: str, aliases: tuple[str, ...], params: dict) -> str | None:
+    """Templates name plain fields only: `{field}`, `{alias.field}`, `{params.name}`, with no
+    conversion and no format spec but a precision (`{x:.2f}`). Nothing else: a spec like
+    `{m.name:>400000000}` would build a gigabyte per finding, and attribute chains like
+    `{m.__class__.__init__.__globals__}` would print the checker's internals into a report."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        return f"模板语法错误 / template syntax: {exc}: {text!r}"
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if conversion or not _TEMPLATE_SPEC.match(spec or "") or "{" in (spec or ""):
+            return (f"模板只允许字段名和小数位数（如 {{x:.2f}}）/ templates allow field names and a precision "
+                    f"(e.g. {{x:.2f}}) only: {{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}")
+        if not _TEMPLATE_NAME.match(name):
+            return f"模板字段名无效 / not a plain field name in template: {{{name}}}"
     try:
         names = _template_names(text)
     except ValueError as exc:

@@ -246,10 +246,10 @@ def test_timeout_from_config_and_bad_values(tmp_path):
     (tmp_path / "jixiao.toml").write_text("[limits]\ntimeout = 1\n", encoding="utf-8")
     shutil.copy(SEED_000, tmp_path / "a.txt")
     shutil.copy(SEED_004, tmp_path / "b.txt")
-    proc = run("check", str(tmp_path), "--format", "json", "-j", "2", env={TEST_HOOK_ENV: "hang:a.txt"})
+    proc = run("check", str(tmp_path), "--format", "json", "-j", "2", env={TEST_HOOK_ENV: "hang:a.txt"}, cwd=tmp_path)
     assert json.loads(proc.stdout)["results"][0]["error"]["code"] == "timeout"
     (tmp_path / "jixiao.toml").write_text("[limits]\ntimeout = \"slow\"\n", encoding="utf-8")
-    proc = run("check", str(tmp_path), "--format", "json")
+    proc = run("check", str(tmp_path), "--format", "json", cwd=tmp_path)
     assert proc.returncode == 2 and "limits.timeout" in proc.stderr
     assert run("check", str(SEED_000), "--workers", "0").returncode == 2
     assert run("check", str(SEED_000), "--timeout", "-1").returncode == 2
@@ -328,17 +328,17 @@ def test_input_limits_from_config_reach_every_worker(tmp_path):
     shutil.copy(SEED_000, tmp_path / "a.txt")
     shutil.copy(SEED_004, tmp_path / "b.txt")
     for workers in ("1", "2"):
-        proc = run("check", str(tmp_path), "--format", "json", "-j", workers)
+        proc = run("check", str(tmp_path), "--format", "json", "-j", workers, cwd=tmp_path)
         results = json.loads(proc.stdout)["results"]
         assert [r["status"] for r in results] == ["error", "error"], workers
         assert all("超过 5 行" in r["error"]["message"] for r in results)
         assert proc.returncode == 1
     (tmp_path / "jixiao.toml").write_text("[limits]\nmax_rows = 100000\n", encoding="utf-8")
-    proc = run("check", str(tmp_path), "--format", "json")
+    proc = run("check", str(tmp_path), "--format", "json", cwd=tmp_path)
     assert [r["status"] for r in json.loads(proc.stdout)["results"]] == ["checked", "checked"]
     (tmp_path / "jixiao.toml").write_text("[limits]\nmax_rowz = 5\n", encoding="utf-8")
-    proc = run("check", str(tmp_path), "--format", "json")
+    proc = run("check", str(tmp_path), "--format", "json", cwd=tmp_path)
     assert proc.returncode == 2 and "max_rowz" in proc.stderr and "max_rows" in proc.stderr
     (tmp_path / "jixiao.toml").write_text("[limits]\nmax_rows = -1\n", encoding="utf-8")
-    proc = run("check", str(tmp_path), "--format", "json")
+    proc = run("check", str(tmp_path), "--format", "json", cwd=tmp_path)
     assert proc.returncode == 2 and "limits.max_rows" in proc.stderr

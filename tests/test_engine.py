@@ -205,7 +205,9 @@ def test_bad_rule_config_is_a_clear_error(config, fragment):
         load_rulebook(config)
 
 
-def test_config_file_found_by_walking_up(tmp_path):
+def test_config_file_is_the_directorys_own_never_a_parents(tmp_path):
+    """Only the given (working) directory's config counts: a config above it, e.g. in a
+    submission folder the inputs lie under, is never picked up (issue 15, F1)."""
     (tmp_path / "jixiao.toml").write_text(textwrap.dedent("""
         select = ["A", "C01"]
         ignore = "A12"
@@ -216,7 +218,8 @@ def test_config_file_found_by_walking_up(tmp_path):
     """), encoding="utf-8")
     nested = tmp_path / "a" / "b"
     nested.mkdir(parents=True)
-    config = load_config(nested / "table.txt")
+    assert load_config(nested / "table.txt").source is None  # not found by walking up
+    config = load_config(tmp_path)
     assert config.select == ["A", "C01"] and config.ignore == ["A12"]
     assert config.severity == {"A01": "warning"} and config.params == {"A01": {"tolerance_fen": 50}}
     assert config.source == tmp_path / "jixiao.toml"
@@ -230,7 +233,7 @@ def test_pyproject_tool_section_and_explicit_file(tmp_path):
     assert load_config(tmp_path, other).select == ["A01"]
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
-    assert load_config(tmp_path / "plain").ignore == ["C07"]  # no [tool.jixiao]: keep walking up
+    assert load_config(tmp_path / "plain").ignore == []  # no [tool.jixiao] there: defaults, no walking up
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -251,7 +254,7 @@ def test_cli_exits_2_on_bad_config_and_bad_rules(tmp_path):
     table.write_text(SEED_000.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "jixiao.toml").write_text("colour = 1\n", encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(app, ["check", str(table)]).exit_code == 2
+    assert runner.invoke(app, ["check", str(table), "--config", str(tmp_path / "jixiao.toml")]).exit_code == 2
     (tmp_path / "jixiao.toml").unlink()
     bad = tmp_path / "rules"
     bad.mkdir()

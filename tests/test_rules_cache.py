@@ -37,7 +37,7 @@ def _no_build(*_args, **_kwargs):
 def test_a_second_process_reads_the_compiled_rulebook_from_disk(cache, tmp_path, monkeypatch):
     config = _rules(tmp_path, RULE)
     built = load_rulebook(config)
-    assert len(list(cache.glob("rules-*.pickle"))) == 1
+    assert len(list(cache.glob("rules-*.json"))) == 1
     monkeypatch.setattr(rulebook, "_BOOK_CACHE", {})
     monkeypatch.setattr(rulebook, "_build", _no_build)
     cached = load_rulebook(config)
@@ -72,16 +72,16 @@ def test_the_configuration_is_part_of_the_key(cache, tmp_path, monkeypatch):
 def test_a_broken_or_foreign_cache_entry_is_rebuilt(cache, tmp_path, monkeypatch):
     config = _rules(tmp_path, RULE)
     built = load_rulebook(config)
-    (entry,) = cache.glob("rules-*.pickle")
+    (entry,) = cache.glob("rules-*.json")
     for garbage in (b"", b"not a pickle", entry.read_bytes()[:50]):
         entry.write_bytes(garbage)
         monkeypatch.setattr(rulebook, "_BOOK_CACHE", {})
         assert load_rulebook(config) == built
-    # A valid pickle stored under another key (a renamed or copied file) is not trusted either.
+    # A valid entry stored under another key (a renamed or copied file) is not trusted either.
     other = _rules(tmp_path, RULE.replace("测试", "另一个"), "other-rules")
     monkeypatch.setattr(rulebook, "_BOOK_CACHE", {})
     load_rulebook(other)
-    (second,) = [p for p in cache.glob("rules-*.pickle") if p != entry]
+    (second,) = [p for p in cache.glob("rules-*.json") if p != entry]
     entry.write_bytes(second.read_bytes())
     monkeypatch.setattr(rulebook, "_BOOK_CACHE", {})
     assert load_rulebook(config).get("X01").basis.zh == "测试"
@@ -93,7 +93,7 @@ def test_errors_are_not_cached(cache, tmp_path, monkeypatch):
         with pytest.raises(RuleFileError, match="severity"):
             load_rulebook(config)
         monkeypatch.setattr(rulebook, "_BOOK_CACHE", {})
-    assert not list(cache.glob("rules-*.pickle"))
+    assert not list(cache.glob("rules-*.json"))
 
 
 def test_an_empty_cache_setting_keeps_nothing_on_disk(tmp_path, monkeypatch):
@@ -103,7 +103,7 @@ def test_an_empty_cache_setting_keeps_nothing_on_disk(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert rulebook.cache_dir() is None
     assert load_rulebook(_rules(tmp_path, RULE)).get("X01") is not None
-    assert not list(tmp_path.rglob("*.pickle"))
+    assert not list(tmp_path.rglob("rules-*.json"))
 
 
 def test_cache_dir_follows_xdg(tmp_path, monkeypatch):
@@ -126,4 +126,4 @@ def test_old_entries_are_pruned(cache, tmp_path, monkeypatch):
     for limit in range(rulebook.CACHE_KEEP + 3):
         monkeypatch.setattr(rulebook, "_BOOK_CACHE", {})
         load_rulebook(Config(rule_dirs=config.rule_dirs, params={"X01": {"limit_fen": limit}}))
-    assert len(list(cache.glob("rules-*.pickle"))) == rulebook.CACHE_KEEP
+    assert len(list(cache.glob("rules-*.json"))) == rulebook.CACHE_KEEP

@@ -48,7 +48,9 @@ def is_header_row(toks: list[Tok]) -> bool:
 
 
 _TRAILING_VALUE = re.compile(
-    r"^(?P<name>.*?[\u4e00-\u9fff].*?)(?P<value>(?:≥|≤|>=|<=|>|<|=|不低于|不少于|不超过|不高于|达到)?\d+(?:\.\d+)?"
+    # The name up to its first 汉字 is [^汉字]*? (not .*?) and the figure never starts inside a run
+    # of digits (?<!\d): the same matches, in time linear in the line, not quadratic (issue 15).
+    r"^(?P<name>[^\u4e00-\u9fff]*?[\u4e00-\u9fff].*?)(?P<value>(?:≥|≤|>=|<=|>|<|=|不低于|不少于|不超过|不高于|达到)?(?<!\d)\d+(?:\.\d+)?"
     r"(?:%|[^\d\s,，。;；]{1,4})?(?:以上|以下|以内)?)$"
 )
 

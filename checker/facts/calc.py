@@ -23,7 +23,7 @@ MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(100
 MAGNITUDES = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 YUAN_PER_WAN = Decimal(10000)
 
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"(?<![\d.])\d+(?:\.\d+)?"  # never from inside a number: linear, not quadratic, on long digit runs
 _UNIT = r"[^\d×=+\-\s,;。:()、/]{0,6}"
 _TERM = rf"{_NUM}{_UNIT}(?:/(?:{_NUM})?{_UNIT})*"
 _FORMULA = re.compile(

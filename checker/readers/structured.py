@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import yaml
 from pydantic import ValidationError
 
 from checker.document import ReadError
 from checker.model import FormKind, Submission
+
+if TYPE_CHECKING:
+    from checker.readers import Limits
 
 SCHEMA_VERSION = 1
 _FORM_KINDS = set(get_args(FormKind))
@@ -85,6 +88,8 @@ def _load_json(text: str) -> Any:
         raise _syntax_error("json", exc.lineno, exc.colno, exc.msg, f"{zh}（{exc.msg}）" if zh else "") from exc
     except RecursionError as exc:
         raise _syntax_error("json", None, None, "nested too deeply", "嵌套层次过深") from exc
+    except ValueError as exc:  # an integer of thousands of digits (Python's int() limit)
+        raise _syntax_error("json", None, None, f"a number too long to read ({exc})"[:200], "数字过长，无法读取") from exc
 
 
 _ALIAS_PROBLEM = "YAML aliases (*name) are not supported"
@@ -128,6 +133,8 @@ def _load_yaml(text: str) -> Any:
         raise _syntax_error("yaml", line, col, problem, zh) from exc
     except (yaml.YAMLError, RecursionError) as exc:
         raise _syntax_error("yaml", None, None, type(exc).__name__) from exc
+    except ValueError as exc:  # an integer of thousands of digits (Python's int() limit)
+        raise _syntax_error("yaml", None, None, "a number too long to read", "数字过长，无法读取") from exc
 
 
 def field_path(loc: tuple) -> str:
@@ -207,10 +214,51 @@ def _clean_strings(raw: Any) -> int:
     return removed
 
 
-def read_structured(path: str, data: bytes, kind: str) -> Submission:
-    """Read a canonical Submission from JSON or YAML bytes."""
+BYTES_PER_CHAR = 4  # canonical JSON/YAML bytes allowed per character of text (keys, quotes, indents)
+
+
+def check_structured_limits(raw: Any, limits: Limits) -> None:
+    """The reader bounds for canonical input, before validation: as many characters, strings
+    and values as a table read from a document may hold (max_chars, max_cell_chars, max_cells)
+    and no more indicators or rows in all than max_rows. Walked without recursion."""
+    from checker.readers import cell_too_long, too_many_cells, too_many_chars, too_many_rows
+
+    chars = values = rows = 0
+    stack = [raw]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            values += len(node)
+            for key, value in node.items():
+                if key in ("indicators", "rows", "plan", "costs", "items") and isinstance(value, list):
+                    rows += len(value)
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, list):
+            values += len(node)
+            stack.extend(node)
+        elif isinstance(node, str):
+            chars += len(node)
+            if len(node) > limits.max_cell_chars:
+                raise cell_too_long("某个字段", "a field", len(node), limits)
+        if chars > limits.max_chars:
+            raise too_many_chars(chars, limits)
+        if values > limits.max_cells:
+            raise too_many_cells(values, limits)
+        if rows > limits.max_rows:
+            raise too_many_rows(limits)
+
+
+def read_structured(path: str, data: bytes, kind: str, limits: Limits | None = None) -> Submission:
+    """Read a canonical Submission from JSON or YAML bytes, within the reader `limits`."""
+    from checker.readers import DEFAULT_LIMITS, too_many_chars
+
+    limits = limits or DEFAULT_LIMITS
+    if len(data) > BYTES_PER_CHAR * limits.max_chars:  # refused before parsing builds it all
+        raise too_many_chars(len(data) // BYTES_PER_CHAR, limits)
     text = _decode(data, kind)
     raw = _load_json(text) if kind == "json" else _load_yaml(text)
+    check_structured_limits(raw, limits)
     if not isinstance(raw, dict):
         raise ReadError(
             "invalid_submission",

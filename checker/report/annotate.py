@@ -51,6 +51,58 @@ def output_path(source: Path, out_dir: Path, lang: str, suffix: str | None = Non
     return candidate
 
 
+def planned_path(source: Path, out_dir: Path, lang: str, taken: set[str]) -> Path | None:
+    """Where the annotated copy of `source` goes (None: its format gets no copy): like
+    output_path(), also avoiding names already given to earlier files of the batch."""
+    suffix = source.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        suffix = ".xlsx"
+    elif suffix not in DOCX_SUFFIXES:
+        return None
+    tag = "_annotated" if lang == "en" else "_标注"
+    candidate = out_dir / f"{source.stem}{tag}{suffix}"
+    n = 2
+    while candidate.exists() or str(candidate) in taken:
+        candidate = out_dir / f"{source.stem}{tag}-{n}{suffix}"
+        n += 1
+    return candidate
+
+
+def annotate_copy(result: Result, dest: str | os.PathLike, lang: str = "zh") -> Path | None:
+    """Write the annotated copy of a checked result to `dest` (through a temporary name, so a
+    failure or a timeout never leaves a partial file) and record it on the result. A copy that
+    fails is logged: the file's result must not be lost over its annotation."""
+    if result.status != "checked":
+        return None
+    dest = Path(dest)
+    source = Path(result.path)
+    tmp = dest.with_name(f".{dest.stem}.partial{dest.suffix}")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.suffix == ".xlsx":
+            _annotate_xlsx(result, source, tmp, lang)
+        else:
+            _annotate_docx(result, source, tmp, lang)
+        os.replace(tmp, dest)
+    except Exception as exc:  # noqa: BLE001 -- a malformed Office file must not abort the batch
+        from checker.report.safe import display
+
+        log.warning("could not annotate %s: %s", display(result.path), display(f"{type(exc).__name__}: {exc}"))
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return None
+    except BaseException:  # a timeout: no partial copy left behind
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    result.annotated_copy = str(dest)
+    return dest
+
+
 def annotate(result: Result, source_path: str | os.PathLike, out_dir: str | os.PathLike, lang: str = "zh") -> Path | None:
     """Write an annotated copy of `source_path` into `out_dir`; None for formats without one
     (text, json, pdf …) and for files that could not be read."""
@@ -76,7 +128,9 @@ def annotate_all(results: list[Result], out_dir: str | os.PathLike, lang: str = 
         try:
             path = annotate(result, result.path, out_dir, lang)
         except Exception as exc:  # a malformed Office file must not abort the batch
-            log.warning("could not annotate %s: %s: %s", result.path, type(exc).__name__, exc)
+            from checker.report.safe import display
+
+            log.warning("could not annotate %s: %s", display(result.path), display(f"{type(exc).__name__}: {exc}"))
             continue
         if path is not None:
             written.append(path)

@@ -30,6 +30,7 @@ from checker.report.summary import (
     FileRow,
     baseline_counts,
     has_marks,
+    run_rows,
     seconds_text,
     share_text,
 )
@@ -149,7 +150,7 @@ class HtmlReporter(BaseReporter):
         self._lines([_file(result, row.number, self.lang)])
 
     def finish(self) -> None:
-        _summary(self.summary, self.skipped, self.lang, self.write)
+        _summary(self.summary, self.skipped, self.lang, self.write, run_rows(self.run, self.incomplete, self.lang))
         self._lines([f"<footer>{esc(t('label.generated_by', self.lang, version=__version__))}</footer>",
                      "</body>", "</html>"])
 
@@ -251,9 +252,10 @@ def _file(result: Result, n: int, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _summary(s: BatchSummary, skipped: list[str], lang: str, write) -> None:
+def _summary(s: BatchSummary, skipped: list[str], lang: str, write, run: list[tuple[str, str]] | None = None) -> None:
     """Write the batch summary section through `write(text)`; long tables row by row."""
     rows = [
+        *([label, value] for label, value in run or []),
         [t("label.files", lang), str(s.files)],
         [t("label.checked", lang), str(s.checked)],
         [t("label.unreadable", lang), str(s.errors)],

@@ -18,7 +18,8 @@ from typing import IO, Callable
 
 from checker import __version__
 from checker.model import Finding, Result
-from checker.report.summary import BaseReporter, BatchSummary, FileRow
+from checker.report.summary import BaseReporter, BatchSummary, FileRow, RunInfo
+from checker.report.safe import display
 from checker.report.view import form_summary
 
 
@@ -30,7 +31,7 @@ def finding_dict(f: Finding) -> dict:
         "message": f.message,
         "fix": f.fix,
         "form": f.form,
-        "location": f.location,
+        "location": display(f.location),
     }
     fingerprint = getattr(f, "fingerprint", None)
     if fingerprint is not None:  # identity across resubmissions (checker.baseline)
@@ -42,7 +43,7 @@ def finding_dict(f: Finding) -> dict:
 
 def result_dict(result: Result, timings: bool = False) -> dict:
     forms = [form_summary(f) for f in result.submission.forms] if result.submission else []
-    out = {
+    out: dict = {
         "path": result.path,
         "status": result.status,
         "error": result.error.model_dump() if result.error else None,
@@ -68,6 +69,8 @@ def result_dict(result: Result, timings: bool = False) -> dict:
         out["baseline"] = mark.model_dump()
     if mark is not None or result.fixed:
         out["fixed"] = [finding_dict(f) for f in result.fixed]
+    if result.annotated_copy:  # only with --annotate: which copy belongs to this input
+        out["annotated_copy"] = result.annotated_copy
     return out
 
 
@@ -78,7 +81,8 @@ class Items:
         self.items = items
 
 
-def summary_fields(summary: BatchSummary, skipped: list[str], timings: bool = False) -> list[tuple[str, object]]:
+def summary_fields(summary: BatchSummary, skipped: list[str], timings: bool = False,
+                   incomplete: str | None = None) -> list[tuple[str, object]]:
     """The "summary" object, key by key. The first five keys are the original contract; the
     rest were added with the batch summary (issue 6) and are always present, except "baseline"
     (only when a baseline was used) and "timings" (only with --timings)."""
@@ -95,6 +99,9 @@ def summary_fields(summary: BatchSummary, skipped: list[str], timings: bool = Fa
                         for u in summary.unit_rows())),
         ("skipped", list(skipped)),
     ]
+    if incomplete:  # only when the run stopped early: the report lacks files
+        fields.append(("incomplete", True))
+        fields.append(("incomplete_reason", incomplete))
     if summary.baseline is not None:
         b = summary.baseline
         fields.append(("baseline", {"new": b.new, "open": b.open, "fixed": b.fixed}))
@@ -138,12 +145,16 @@ def write_object(write: Callable[[str], None], fields: list[tuple[str, object]],
 
 class JsonReporter(BaseReporter):
     def __init__(self, lang: str, out: IO[str], owned: bool = False, timings: bool = False,
-                 skipped: list[str] | None = None):
+                 skipped: list[str] | None = None, run: RunInfo | None = None):
         super().__init__(lang, out, owned, skipped)
         self.timings = timings
         self.count = 0
-        self.write('{\n  "schema_version": 1,\n  "tool": ' + _dump({"name": "jixiao", "version": __version__}, 1)
-                   + ',\n  "results": ')
+        self.run = run
+        tool: dict = {"name": "jixiao", "version": __version__}
+        if run is not None:  # a CLI run: which configuration and rules graded the batch
+            tool["config"] = run.config
+            tool["rule_dirs"] = list(run.rule_dirs)
+        self.write('{\n  "schema_version": 1,\n  "tool": ' + _dump(tool, 1) + ',\n  "results": ')
 
     def file_part(self, result: Result, row: FileRow) -> None:
         self.write(("[\n" if self.count == 0 else ",\n") + "    " + _dump(result_dict(result, self.timings), 2))
@@ -151,7 +162,7 @@ class JsonReporter(BaseReporter):
 
     def finish(self) -> None:
         self.write(("[]" if self.count == 0 else "\n  ]") + ',\n  "summary": ')
-        write_object(self.write, summary_fields(self.summary, self.skipped, self.timings), 1)
+        write_object(self.write, summary_fields(self.summary, self.skipped, self.timings, self.incomplete), 1)
         self.write("\n}\n")
 
 

@@ -10,7 +10,7 @@ from typing import IO
 from checker import __version__
 from checker.model import Result
 from checker.report.i18n import baseline_word, dimension_word, grade_meaning, grade_word, sep, severity_word, t
-from checker.report.summary import BaseReporter, BatchSummary, FileRow, baseline_counts, has_marks
+from checker.report.summary import BaseReporter, BatchSummary, FileRow, baseline_counts, has_marks, run_rows
 from checker.report.view import (
     GRADE_ORDER,
     SEVERITIES,
@@ -34,6 +34,9 @@ def md(text: object) -> str:
     s = _CONTROL.sub("", str(text))
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     s = _SPECIAL.sub(r"\\\1", s)
+    # Issue trackers turn @name into a notification, #12 into a link and bare addresses into
+    # links: as entities they show the same and do nothing.
+    s = s.replace("@", "&#64;").replace("#", "&#35;").replace("://", "&#58;//").replace("www.", "www&#46;")
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return s.replace("\n", "<br>")
 
@@ -69,7 +72,7 @@ class MarkdownReporter(BaseReporter):
         self._lines(_file(result, self.lang))
 
     def finish(self) -> None:
-        _summary(self.summary, self.skipped, self.lang, self._lines)
+        _summary(self.summary, self.skipped, self.lang, self._lines, run_rows(self.run, self.incomplete, self.lang))
         self._lines(["", f"*{md(t('label.generated_by', self.lang, version=__version__))}*"])
 
 
@@ -153,12 +156,13 @@ def _file(result: Result, lang: str) -> list[str]:
     return out
 
 
-def _summary(s: BatchSummary, skipped: list[str], lang: str, emit) -> None:
+def _summary(s: BatchSummary, skipped: list[str], lang: str, emit, run: list[tuple[str, str]] | None = None) -> None:
     """Write the batch summary through `emit(lines)`; long tables go out in slices."""
     findings = sep(lang).join(f"{severity_word(k, lang)} {s.findings[k]}" for k in SEVERITIES)
     grades = [f"{grade_word(g, lang)} {s.grades[g]}" for g in GRADE_ORDER] + \
         [f"{grade_word(None, lang)} {s.grades[None]}"]
     rows: list[list[object]] = [
+        *([label, value] for label, value in run or []),
         [t("label.files", lang), s.files],
         [t("label.checked", lang), s.checked],
         [t("label.unreadable", lang), s.errors],

@@ -9,6 +9,7 @@ part and drops the result, `close()` writes the summary and finishes the output.
 from __future__ import annotations
 
 import heapq
+import logging
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from typing import IO
 
 from checker.model import Finding, Result
 from checker.report.view import GRADE_ORDER, SEVERITIES, severity_counts, unit_name
+
+log = logging.getLogger(__name__)
 
 TOP_RULES = 10  # rules shown in "常见问题", by the number of files they fire in
 SLOWEST = 10  # files shown in "最慢的文件"
@@ -205,6 +208,58 @@ def share_text(value: float, total: float) -> str:
     return f"{100 * value / total:.1f}%" if total > 0 else "–"
 
 
+@dataclass
+class RunInfo:
+    """What the run was configured with, named in every report: the config file (None: the
+    built-in defaults) and the rule directories, so a reviewer can see what graded the batch."""
+
+    config: str | None = None
+    rule_dirs: tuple[str, ...] = ()
+
+
+def run_rows(run: RunInfo | None, incomplete: str | None, lang: str) -> list[tuple[str, str]]:
+    """(label, value) lines about the run for a summary table; none when nothing is known."""
+    from checker.report.i18n import t
+    from checker.report.safe import display
+
+    rows = []
+    if incomplete:
+        rows.append((t("label.incomplete", lang), incomplete))
+    if run is not None:
+        rows.append((t("label.config", lang), display(run.config) if run.config else t("label.no_config", lang)))
+        rows.append((t("label.rule_dirs", lang), "; ".join(display(d) for d in run.rule_dirs)))
+    return rows
+
+
+def displayable(result: Result, lang: str = "zh") -> Result:
+    """The result as every report can write it: a path that is not valid UTF-8 (lone surrogates
+    from undecodable bytes) shown with escapes, and forms whose figures cannot be formatted
+    replaced by an error result, so one file can never stop the report of the whole batch."""
+    from checker.report.safe import display
+    from checker.report.view import form_summary
+
+    if any("\ud800" <= ch <= "\udfff" for ch in result.path):
+        result = result.model_copy(update={"path": display(result.path)})
+    try:
+        for form in result.submission.forms if result.submission else []:
+            form_summary(form)
+    except Exception as exc:  # noqa: BLE001 -- a value no report can show
+        log.debug("result of %s cannot be reported", result.path, exc_info=True)
+        return report_error(result.path, exc, lang)
+    return result
+
+
+def report_error(path: str, exc: BaseException, lang: str) -> Result:
+    from checker.model import FileError
+
+    name = type(exc).__name__
+    if lang == "en":
+        message = f"This file's result could not be written into the report ({name}); the other files are not affected."
+    else:
+        message = f"该文件的检查结果无法写入报告（{name}），其余文件不受影响。"
+    return Result(path=path, status="error", error=FileError(code="report_error", message=message))
+
+
 class BaseReporter:
     """The streaming skeleton: `add` keeps the summary's aggregates and writes the file's part,
     `close` writes the summary and the end. Text formats write to `out` (a text stream); when
@@ -223,16 +278,29 @@ class BaseReporter:
         self.skipped = list(skipped or [])  # files skipped at discovery: notes for the summary
         self.summary = BatchSummary()
         self.closed = False
+        self.run: RunInfo | None = None  # set by open_report for a CLI run
+        self.incomplete: str | None = None  # why the report lacks files (interrupted), if it does
 
     def write(self, text: str) -> None:
         self.out.write(text)
 
     def add(self, result: Result) -> None:
         start = self.clock()
+        result = displayable(result, self.lang)
         row = self.summary.add(result)
-        self.file_part(result, row)
+        try:
+            self.file_part(result, row)
+        except (OSError, KeyboardInterrupt):  # the output itself failed, or the run was stopped
+            raise
+        except Exception as exc:  # noqa: BLE001 -- this file's part, not the report, failed
+            log.debug("report part of %s failed", result.path, exc_info=True)
+            self.file_part(report_error(result.path, exc, self.lang), row)
         if result.timings and "report" not in result.timings:
             self.summary.add_timings({"report": self.clock() - start})
+
+    def mark_incomplete(self, reason: str) -> None:
+        """The run stopped before every file was checked: the summary says so."""
+        self.incomplete = reason
 
     def close(self) -> None:
         if self.closed:

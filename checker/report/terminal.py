@@ -34,6 +34,7 @@ from checker.report.summary import (
     BatchSummary,
     FileRow,
     baseline_counts,
+    run_rows,
     has_marks,
     seconds_text,
     share_text,
@@ -57,9 +58,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def clean(text: str) -> str:
     """Document text as printable terminal text: line breaks kept, tabs as spaces, other
-    control characters dropped."""
+    control characters, undecodable bytes and bidi overrides shown as escapes (\\x1b)."""
+    from checker.report.safe import display
+
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text)
+    return display(text)
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -78,7 +81,8 @@ class TerminalReporter(BaseReporter):
         _render_one(result, self.console, self.lang)
 
     def finish(self) -> None:
-        _render_summary(self.summary, self.skipped, self.console, self.lang)
+        _render_summary(self.summary, self.skipped, self.console, self.lang,
+                        run_rows(self.run, self.incomplete, self.lang))
 
 
 def text_console(file: IO[str], width: int = 100, color: bool = False) -> Console:
@@ -219,8 +223,11 @@ def _heading(key: str, lang: str) -> Text:
     return Text(t(key, lang), style="bold")
 
 
-def _render_summary(s: BatchSummary, skipped: list[str], console: Console, lang: str) -> None:
+def _render_summary(s: BatchSummary, skipped: list[str], console: Console, lang: str,
+                    run: list[tuple[str, str]] | None = None) -> None:
     grid = _label_grid()
+    for label, value in run or []:
+        grid.add_row(label, Text(clean(value), style="bold red" if label == t("label.incomplete", lang) else ""))
     grid.add_row(t("label.files", lang), str(s.files))
     grid.add_row(t("label.checked", lang), str(s.checked))
     grid.add_row(t("label.unreadable", lang), Text(str(s.errors), style="red" if s.errors else ""))

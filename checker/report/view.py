@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
 
 from checker.model import Finding, Result, form_total, wan_str
 from checker.report.i18n import kind_word, t
@@ -14,6 +14,23 @@ from checker.report.i18n import kind_word, t
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 SEVERITIES = ("error", "warning", "info")
 GRADE_ORDER = ("优", "良", "中", "差")
+
+
+def wan_text(value: Decimal) -> str:
+    """wan_str(), for any Decimal the model can hold: one too large for the default context's
+    28 digits (a total of 1e30 万元) is still written out, never an exception in a report."""
+    try:
+        return wan_str(value)
+    except DecimalException:
+        if not value.is_finite():
+            return str(value)
+        with localcontext() as ctx:
+            ctx.prec = max(28, len(value.as_tuple().digits) + max(value.as_tuple().exponent, 0) + 4)
+            ctx.Emax = max(ctx.Emax, value.adjusted() + 10)
+            try:
+                return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+            except DecimalException:
+                return str(value)
 
 
 def form_summary(form) -> dict:
@@ -24,7 +41,7 @@ def form_summary(form) -> dict:
         "title": form.title,
         "year": form.year,
         "unit_name": form.unit_name.value if form.unit_name else None,
-        "total_wan": wan_str(total.wan) if total is not None else None,
+        "total_wan": wan_text(total.wan) if total is not None else None,
         # Empty 二级 rows are kept in the model for the rules, but are not indicators.
         "indicator_count": sum(1 for i in form.indicators if i.name or i.value),
     }
@@ -117,9 +134,13 @@ def grouped_findings(result: Result, lang: str = "zh") -> list[FindingGroup]:
 
 
 def location_text(f: Finding, lang: str = "zh") -> str:
+    """Where a finding is, as shown: a sheet name is the submitter's text, so a bidi override or a
+    control character in it is shown escaped (\u202e), never obeyed."""
+    from checker.report.safe import display
+
     if f.location:
-        return f.location
-    return f.loc.describe(lang) if f.loc else ""
+        return display(f.location)
+    return display(f.loc.describe(lang)) if f.loc else ""
 
 
 def severity_counts(findings: list[Finding]) -> dict[str, int]:

@@ -14,6 +14,7 @@ text Excel would treat as a formula when edited (=, +, -, @, tab, CR first) gets
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 from typing import IO
@@ -34,7 +35,7 @@ from checker.report.i18n import (
     severity_word,
     t,
 )
-from checker.report.summary import BaseReporter, FileRow, has_marks
+from checker.report.summary import BaseReporter, FileRow, has_marks, run_rows
 from checker.report.view import (
     GRADE_ORDER,
     SEVERITIES,
@@ -47,6 +48,7 @@ from checker.report.view import (
 )
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (tab, LF, CR are)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32767  # Excel's limit on characters in a cell
 HEADER_FONT = Font(bold=True)
@@ -55,7 +57,12 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 def text_cell(ws, value: object) -> Cell:
     """A cell that holds `value` as text, whatever it starts with (any worksheet, write-only too)."""
-    s = _ILLEGAL.sub("", "" if value is None else str(value))[:MAX_CELL]
+    s = _ILLEGAL.sub("", "" if value is None else str(value))
+    if _SURROGATE.search(s):  # undecodable bytes of a file name: no XML can hold them
+        from checker.report.safe import display
+
+        s = display(s)
+    s = s[:MAX_CELL]
     cell = Cell(ws, row=1, column=1)  # placed by append; a coordinate keeps repr() working
     cell.value = s
     cell.data_type = "s"  # openpyxl would make "=..." a formula and "#N/A" an error value
@@ -66,7 +73,7 @@ def text_cell(ws, value: object) -> Cell:
 
 def _cells(ws, row: list[object]) -> list[object]:
     # numbers stay numbers (so the reviewer can sort and filter); everything else is text
-    return [v if isinstance(v, (int, float)) and not isinstance(v, bool)
+    return [v if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
             else None if v is None or v == "" else text_cell(ws, v) for v in row]
 
 
@@ -173,6 +180,8 @@ class XlsxReporter(BaseReporter):
     def _batch_rows(self) -> None:
         s, lang, add = self.summary, self.lang, self.batch.append
         total = t("section.summary", lang)
+        for label, value in run_rows(self.run, self.incomplete, lang):
+            add([total, label, value, "", "", ""])
         add([total, t("label.files", lang), "", "", s.files, ""])
         add([total, t("label.checked", lang), "", "", s.checked, ""])
         add([total, t("label.unreadable", lang), "", "", s.errors, ""])
