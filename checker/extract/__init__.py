@@ -17,8 +17,9 @@ from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
-    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
-    TASK_AMOUNT_COLUMNS,
+    BLOCK_END, CONTENT_LEVEL1, COVER_TITLE, DECLARED_UNIT, DEPARTMENT_MARK_FIELDS, DEPARTMENT_MARK_LABELS,
+    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS,
+    PROJECT_MARK_FIELDS, PROJECT_MARK_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS,
     TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
@@ -390,7 +391,8 @@ class _FormReader:
 
 
 def _segments(rows: list[list[Tok]], free_text: bool) -> list[tuple[str | None, Tok | None, list[list[Tok]]]]:
-    """Split rows at form titles. The part before the first title is a cover (kind None).
+    """Split rows at form titles. The part before the first title has kind None; a cover or an
+    allocation table keeps its title kind ("cover", "allocation"), which is not a form kind.
     In free text a title may sit in the middle of a long line: the line is cut there."""
     segments: list[tuple[str | None, Tok | None, list[list[Tok]]]] = [(None, None, [])]
     if free_text:
@@ -402,13 +404,149 @@ def _segments(rows: list[list[Tok]], free_text: bool) -> list[tuple[str | None, 
                 next((t for t in row if is_title(t.text)), None)
         if title is not None:
             kind = title_kind(title.text)
-            segments.append((None if kind == "cover" else kind, title, []))
+            segments.append((kind, title, []))
             rest = [t for t in row if t is not title]
             if rest:
                 segments[-1][2].append(rest)
             continue
         segments[-1][2].append(row)
     return segments
+
+
+# --- forms known by their content ------------------------------------------------------------
+_LEVEL_HEADING = re.compile(r"^\[?(产出|效益|满意度)指标[-—]")  # 【产出指标-数量指标】
+
+
+def _label_key(text: str) -> str:
+    """The label part of a cell: "项目名称:绿化养护" -> 项目名称, "【项目概况】" -> 项目概况."""
+    label = half_width(text).partition(":")[0]
+    return norm_label(label).strip("[]")
+
+
+def _content_level1(text: str) -> str | None:
+    """The 一级 a cell names as a heading: 产出指标, 数量指标 (-> 产出指标), 【效益指标-社会效益指标】."""
+    m = _LEVEL_HEADING.match(half_width(text).strip())
+    if m:
+        return m.group(1) + "指标"
+    k = norm_label(text)
+    level = level1_of(text)
+    if level is None and k.endswith("指标"):
+        level = LEVEL2_PARENT.get(level2_of(text) or "")
+    return level if level in CONTENT_LEVEL1 else None
+
+
+def _field_of(key_: str) -> str | None:
+    entry = FIELD_LABELS.get(key_) or FIELD_LABELS.get(UNIT_SUFFIX.sub("", key_))
+    return entry[0] if entry else None
+
+
+def _marks(row: list[Tok]) -> tuple[set[str], set[str]]:
+    """The labels of a row that only a project form / only a department form carries."""
+    project: set[str] = set()
+    department: set[str] = set()
+    for tok in row:
+        k = _label_key(tok.text)
+        field = _field_of(k)
+        if field in PROJECT_MARK_FIELDS or k in PROJECT_MARK_LABELS:
+            project.add(field or k)
+        elif field in DEPARTMENT_MARK_FIELDS or k in DEPARTMENT_MARK_LABELS:
+            department.add(field or k)
+    return project, department
+
+
+def _is_opener(row: list[Tok]) -> bool:
+    k = _label_key(row[0].text)
+    return _field_of(k) in FORM_OPENER_FIELDS or k in FORM_OPENER_LABELS
+
+
+def content_kind(rows: list[list[Tok]]) -> str | None:
+    """The kind of form these rows hold, from what they hold: an indicator block (its header row,
+    or headings of two of 产出/效益/满意度) with labels of one kind of form, or three such labels
+    when the copy stops before the indicators. None: not a form (a notice, an allocation table)."""
+    project: set[str] = set()
+    department: set[str] = set()
+    levels: set[str] = set()
+    header = False
+    for row in rows:
+        header = header or is_header_row(row)
+        p, d = _marks(row)
+        project |= p
+        department |= d
+        levels |= {lv for tok in row for lv in [_content_level1(tok.text)] if lv}
+    indicators = header or len(levels) >= 2
+    marks = len(project) + len(department)
+    if not marks or (not indicators and marks < 3):
+        return None
+    return "department" if len(department) > len(project) else "project"
+
+
+def split_forms(rows: list[list[Tok]]) -> list[list[list[Tok]]]:
+    """Several untitled forms in a row: a label that opens a form (项目名称, 部门(单位)名称, 转移支付
+    (项目)名称) after an indicator block starts the next one."""
+    parts: list[list[list[Tok]]] = [[]]
+    seen_indicators = False
+    for row in rows:
+        if seen_indicators and _is_opener(row):
+            parts.append([])
+            seen_indicators = False
+        parts[-1].append(row)
+        seen_indicators = seen_indicators or is_header_row(row) or any(_content_level1(t.text) for t in row)
+    return [p for p in parts if p]
+
+
+def _heading(rows: list[list[Tok]]) -> Tok | None:
+    """The line standing alone above an untitled form's first label ("XX局2025年项目绩效目标和指标"):
+    its title as written, even when it names no kind. Not a year line, an 附件 number or a label."""
+    for row in rows:
+        if any(_marks(row)) or is_header_row(row) or any(_content_level1(t.text) for t in row):
+            return None
+        if len(row) != 1:
+            continue
+        text = half_width(row[0].text).strip()
+        words = re.sub(r"[(（]?(19|20)\d{2}\s*年度?[)）]?", "", text)
+        if (len(re.findall(r"[\u4e00-\u9fff]", words)) >= 6 and len(text) <= 60 and ":" not in text
+                and not re.match(r"^(附件|附表|单位|注)", text) and match_label(text, prefix=False) is None):
+            return row[0]
+    return None
+
+
+def forms_by_content(kind: str | None, title: Tok | None,
+                     rows: list[list[Tok]]) -> list[tuple[str | None, Tok | None, list[list[Tok]], str]]:
+    """(kind, title, rows, kind_from) for one segment. A titled form keeps its title's kind; a part
+    without a form title (the text before the first title, a cover page) holds the forms its
+    content shows; an allocation table holds none."""
+    if kind == "allocation":
+        return [(None, title, rows, "")]
+    parts = split_forms(rows)
+    out: list[tuple[str | None, Tok | None, list[list[Tok]], str]] = []
+    if kind not in NOT_FORM_KINDS and kind is not None:
+        # A titled form; a second form after it without its own title is known by its content.
+        out.append((kind, title, parts[0] if parts else [], "title"))
+        for part in parts[1:]:
+            found = content_kind(part)
+            if found is None:
+                out[-1][2].extend(part)
+            else:
+                out.append((found, None, part, "content"))
+        return out
+    cover: list[list[Tok]] = []
+    for part in parts:
+        found = content_kind(part)
+        if found is None:
+            (out[-1][2] if out else cover).extend(part)  # a notice before the forms, a tail after one
+            continue
+        heading = _heading(part) if not out else None
+        if heading is not None:
+            # What stands above the heading (a site's header, a notice) is not the form's.
+            at = next(i for i, r in enumerate(part) if r[0] is heading)
+            cover.extend(part[:at])
+            part = part[at + 1:]
+        out.append((found, heading, part, "content"))
+    if not out:
+        return [(None, title, rows, "")]
+    if cover:
+        out.insert(0, (None, title, cover, ""))
+    return out
 
 
 def regroup_free_text(rows: list[list[Tok]]) -> list[list[Tok]]:
@@ -466,7 +604,8 @@ def extract(doc: Document) -> Submission:
     submission = Submission(source=doc.path, format=doc.format, notes=list(doc.notes),
                             artefacts=[Text(value=a.text, loc=a.loc) for a in doc.artefacts])
     cover: FormBuilder | None = None
-    for kind, title, seg_rows in _segments(rows, free_text):
+    parts = [p for seg in _segments(rows, free_text) for p in forms_by_content(*seg)]
+    for kind, title, seg_rows, kind_from in parts:
         builder = FormBuilder(kind, title.text if title else "", title.loc if title else None)
         if title is not None:
             builder.year = find_year(title.text)
@@ -480,13 +619,17 @@ def extract(doc: Document) -> Submission:
                     builder.year = cover.year
                 cover = builder
             continue
-        if not builder.has_content():
+        # A titled form cut off before any field the reader fills still is that form when its
+        # labels say so (转移支付(项目)名称, 中央主管部门 …).
+        if not builder.has_content() and not any(any(_marks(r)) for r in seg_rows):
             continue
         if "unit_name" not in builder.text and title is not None:
             unit = _unit_from_title(title.text)
             if unit:
                 builder.set_text("unit_name", unit, title.loc)
-        submission.forms.append(builder.build(cover))
+        form = builder.build(cover)
+        form.kind_from = kind_from
+        submission.forms.append(form)
     if not submission.forms:
         submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")
     restore_written(submission.forms, written)

@@ -77,13 +77,23 @@ def _joined(items: list[str], sep: str) -> str:
     return sep.join(items)
 
 
+def _title_recognised(form: Any, title: str, ctx: Any) -> bool:
+    """Whether the title says which kind of target table the form is. The reader already judged
+    titles it split forms at (in any script, 自评表 included); a form it knew by content is
+    judged on its title when it has one (a web copy that lost the title is not this defect)."""
+    kind_from = getattr(form, "kind_from", "")
+    if kind_from == "title" or (kind_from == "content" and not title):
+        return True
+    return bool(title) and bool(contains_any(title, words(ctx, "form_title_words")))
+
+
 def header_fact(form: Any, index: int, ctx: Any) -> dict:
     fact = ctx.base("form_header", index, form, form.title_loc)
     fact.update(form_names(form, index))
     title = (form.title or "").strip()
     fact.update({
         "title": title,
-        "title_recognised": bool(title) and bool(contains_any(title, words(ctx, "form_title_words"))),
+        "title_recognised": _title_recognised(form, title, ctx),
         "has_year": form.year is not None,
     })
     if form.year is not None:
