@@ -18,7 +18,7 @@ from checker.extract.script import restore_written, simplify_rows
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, CONTENT_LEVEL1, COVER_TITLE, DECLARED_UNIT, DEPARTMENT_MARK_FIELDS, DEPARTMENT_MARK_LABELS,
-    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS,
+    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, HEADING_WORDS, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS,
     PROJECT_MARK_FIELDS, PROJECT_MARK_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS,
     TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
 )
@@ -455,8 +455,19 @@ def _marks(row: list[Tok]) -> tuple[set[str], set[str]]:
 
 
 def _is_opener(row: list[Tok]) -> bool:
-    k = _label_key(row[0].text)
-    return _field_of(k) in FORM_OPENER_FIELDS or k in FORM_OPENER_LABELS
+    """A row holding a label that opens a form ("项目基本情况 | 项目名称 | 科普基金")."""
+    for tok in row[:3]:
+        k = _label_key(tok.text)
+        if _field_of(k) in FORM_OPENER_FIELDS or k in FORM_OPENER_LABELS:
+            return True
+    return False
+
+
+def _is_head_row(row: list[Tok]) -> bool:
+    """A row that heads the form below it: its title, its year line, its 编制单位 line."""
+    if len(row) == 1 and (standalone_year(row[0].text) or _heading_text(row[0].text)):
+        return True
+    return _field_of(_label_key(row[0].text)) == "seal_unit"
 
 
 def content_kind(rows: list[list[Tok]]) -> str | None:
@@ -487,7 +498,10 @@ def split_forms(rows: list[list[Tok]]) -> list[list[list[Tok]]]:
     seen_indicators = False
     for row in rows:
         if seen_indicators and _is_opener(row):
-            parts.append([])
+            head: list[list[Tok]] = []
+            while parts[-1] and _is_head_row(parts[-1][-1]):  # its title and 编制单位 come with it
+                head.insert(0, parts[-1].pop())
+            parts.append(head)
             seen_indicators = False
         parts[-1].append(row)
         seen_indicators = seen_indicators or is_header_row(row) or any(_content_level1(t.text) for t in row)
@@ -500,14 +514,17 @@ def _heading(rows: list[list[Tok]]) -> Tok | None:
     for row in rows:
         if any(_marks(row)) or is_header_row(row) or any(_content_level1(t.text) for t in row):
             return None
-        if len(row) != 1:
-            continue
-        text = half_width(row[0].text).strip()
-        words = re.sub(r"[(（]?(19|20)\d{2}\s*年度?[)）]?", "", text)
-        if (len(re.findall(r"[\u4e00-\u9fff]", words)) >= 6 and len(text) <= 60 and ":" not in text
-                and not re.match(r"^(附件|附表|单位|注)", text) and match_label(text, prefix=False) is None):
+        if len(row) == 1 and _heading_text(row[0].text):
             return row[0]
     return None
+
+
+def _heading_text(text: str) -> bool:
+    text = half_width(text).strip()
+    words = re.sub(r"[(（]?(19|20)\d{2}\s*年度?[)）]?", "", text)
+    return (len(re.findall(r"[\u4e00-\u9fff]", words)) >= 6 and len(text) <= 60 and ":" not in text
+            and any(w in words for w in HEADING_WORDS)
+            and not re.match(r"^(附件|附表|单位|注)", text) and match_label(text, prefix=False) is None)
 
 
 def forms_by_content(kind: str | None, title: Tok | None,
@@ -535,7 +552,7 @@ def forms_by_content(kind: str | None, title: Tok | None,
         if found is None:
             (out[-1][2] if out else cover).extend(part)  # a notice before the forms, a tail after one
             continue
-        heading = _heading(part) if not out else None
+        heading = _heading(part)
         if heading is not None:
             # What stands above the heading (a site's header, a notice) is not the form's.
             at = next(i for i, r in enumerate(part) if r[0] is heading)

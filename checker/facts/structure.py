@@ -77,12 +77,17 @@ def _joined(items: list[str], sep: str) -> str:
     return sep.join(items)
 
 
+# A title that names a table ("…申报明细表", "…表(2024年度)"): the reader knew its kind by content.
+_NAMES_TABLE = re.compile(r"表\s*([(（][^()（）]*[)）])?\s*$")
+
+
 def _title_recognised(form: Any, title: str, ctx: Any) -> bool:
     """Whether the title says which kind of target table the form is. The reader already judged
-    titles it split forms at (in any script, 自评表 included); a form it knew by content is
-    judged on its title when it has one (a web copy that lost the title is not this defect)."""
+    titles it split forms at (in any script, 自评表 included). A form it knew by content passes
+    when its title names a table (…申报明细表) or it has none (a web copy that lost its title is
+    not this defect); a heading such as "…工作情况" does not say what the table is."""
     kind_from = getattr(form, "kind_from", "")
-    if kind_from == "title" or (kind_from == "content" and not title):
+    if kind_from == "title" or (kind_from == "content" and (not title or _NAMES_TABLE.search(title))):
         return True
     return bool(title) and bool(contains_any(title, words(ctx, "form_title_words")))
 

@@ -1,0 +1,229 @@
+"""Form detection by content (issue 13 item 2).
+
+A table is recognised by what it holds, not only by its title: an indicator block with labels of
+one kind of form is that form even without a recognised title; allocation tables and notices are
+not forms; several forms in one file stay several forms. Each rule is shown here on generated
+tables in layouts other than the real documents that motivated it, and on the real documents.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checker.config import Config
+from checker.extract.cells import is_title
+from checker.pipeline import CheckOptions, check_file, load_submission
+from tests.conftest import SEED_000
+
+SHARED = Path("/work/shared")
+ANNOTATIONS = SHARED / "annotations" / "expect.json"
+
+
+def _write(tmp_path: Path, text: str, name: str = "t.txt") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _forms(tmp_path: Path, text: str):
+    return load_submission(_write(tmp_path, text)).forms
+
+
+def _fired(path: str) -> set[str]:
+    result = check_file(path, CheckOptions(config=Config()))
+    assert result.status == "checked", result.error
+    return {f.rule for f in result.findings}
+
+
+INDICATORS_TAB = (
+    "一级指标\t二级指标\t三级指标\t指标值\n"
+    "产出指标\t数量指标\t改造农村公路里程\t≥120公里\n"
+    "\t质量指标\t工程验收合格率\t100%\n"
+    "\t时效指标\t完工时间\t2024年11月底前\n"
+    "效益指标\t社会效益指标\t群众出行时间缩短\t≥10分钟\n"
+    "满意度指标\t服务对象满意度指标\t沿线群众满意度\t≥90%\n"
+)
+
+UNTITLED_PROJECT_TAB = (
+    "项目名称\t农村公路提档升级\t主管部门\t某县交通运输局\n"
+    "实施单位\t某县农村公路管理所\t项目期限\t2024年\n"
+    "资金总额(万元)\t860\t其中：财政拨款\t860\n"
+    + INDICATORS_TAB
+)
+
+
+# -- an untitled project form -------------------------------------------------------------------
+def test_untitled_project_form_in_tab_layout_is_a_project_form(tmp_path):
+    forms = _forms(tmp_path, UNTITLED_PROJECT_TAB)
+    assert [f.kind for f in forms] == ["project"]
+    form = forms[0]
+    assert form.kind_from == "content"
+    assert form.project_name.value == "农村公路提档升级"
+    assert form.total.amount == 860
+    assert {i.name for i in form.indicators} >= {"改造农村公路里程", "沿线群众满意度"}
+
+
+def test_untitled_form_does_not_fire_s01(tmp_path):
+    assert "S01" not in _fired(_write(tmp_path, UNTITLED_PROJECT_TAB))
+
+
+def test_untitled_cell_per_line_copy_with_a_heading_takes_its_year_and_unit(tmp_path):
+    """A web copy, one cell a line, under a heading that names no kind ("…项目绩效目标和指标")."""
+    text = "\n".join([
+        "首页 > 政务公开 > 部门预算", "某县教育局2024年项目绩效目标和指标", "发布时间:2024-03-01",
+        "项目名称:", "学生营养改善计划", "项目内容", "为义务教育阶段学生提供营养膳食补助",
+        "产出指标", "数量指标", "受助学生人数", "≥3200人",
+        "效益指标", "社会效益指标", "学生营养状况改善", "明显改善",
+        "满意度指标", "服务对象满意度指标", "家长满意度", "≥92%",
+    ]) + "\n"
+    forms = _forms(tmp_path, text)
+    assert [f.kind for f in forms] == ["project"]
+    assert forms[0].title == "某县教育局2024年项目绩效目标和指标"
+    assert forms[0].year == 2024
+    assert forms[0].unit_name.value == "某县教育局"
+    assert "S01" not in _fired(_write(tmp_path, text, "u.txt"))
+
+
+def test_untitled_form_cut_off_before_its_indicators_is_known_by_its_labels(tmp_path):
+    """A transfer-payment self-evaluation without its title, cut before the indicators (a tab
+    layout; real doc 92 is a pipe layout): three project labels are enough."""
+    text = ("（2023年度）\n"
+            "转移支付（项目）名称\t农村饮水安全巩固提升\n"
+            "中央主管部门\t水利部\t地方主管部门\t某省水利厅\n"
+            "资金使用单位\t某县水利局\n"
+            "年度资金总额：\t420\t420\t100%\n")
+    forms = _forms(tmp_path, text)
+    assert [f.kind for f in forms] == ["project"]
+    assert forms[0].year == 2023
+    assert forms[0].total.amount == 420
+
+
+def test_one_project_label_without_indicators_is_not_a_form(tmp_path):
+    text = "项目名称\t农村公路提档升级\n资金总额(万元)\t860\n"
+    assert _forms(tmp_path, text) == []
+
+
+# -- an untitled department form ----------------------------------------------------------------
+UNTITLED_DEPARTMENT = (
+    "某市气象局工作情况\n"
+    "部门(单位)名称\t某市气象局\n"
+    "部门(单位)职能描述\t负责本市气象监测、预报预警和气象服务。\n"
+    "基本支出\t320.5\n"
+    "项目支出\t80\n"
+    "资金总额(万元)\t400.5\n"
+    + INDICATORS_TAB
+)
+
+
+def test_untitled_department_form_is_a_department_form(tmp_path):
+    forms = _forms(tmp_path, UNTITLED_DEPARTMENT)
+    assert [f.kind for f in forms] == ["department"]
+    assert forms[0].functions.value.startswith("负责本市气象监测")
+
+
+def test_heading_that_names_no_table_still_fires_s01_on_the_form(tmp_path):
+    fired = check_file(_write(tmp_path, UNTITLED_DEPARTMENT), CheckOptions(config=Config())).findings
+    messages = [f.message for f in fired if f.rule == "S01"]
+    assert messages and "某市气象局工作情况" in messages[0]
+
+
+def test_heading_that_names_a_table_passes_s01(tmp_path):
+    text = UNTITLED_DEPARTMENT.replace("某市气象局工作情况", "某市气象局2024年申报明细表")
+    assert "S01" not in _fired(_write(tmp_path, text))
+
+
+# -- several forms in one file ------------------------------------------------------------------
+def test_seed_without_titles_keeps_its_department_and_project_forms(tmp_path):
+    lines = SEED_000.read_text(encoding="utf-8").splitlines()
+    untitled = "\n".join(ln for ln in lines if "绩效目标表" not in ln) + "\n"
+    forms = _forms(tmp_path, untitled)
+    assert [f.kind for f in forms] == ["department", "project"]
+    assert forms[1].project_name.value == "科普基金"
+    assert forms[0].functions is not None
+
+
+def test_two_untitled_project_forms_in_a_row_stay_two_forms(tmp_path):
+    second = UNTITLED_PROJECT_TAB.replace("农村公路提档升级", "危桥改造").replace("860", "300")
+    forms = _forms(tmp_path, UNTITLED_PROJECT_TAB + "填表人：李明\n" + second)
+    assert [(f.kind, f.project_name.value) for f in forms] == [("project", "农村公路提档升级"),
+                                                               ("project", "危桥改造")]
+    assert [f.total.amount for f in forms] == [860, 300]
+    assert forms[0].contacts.filler.value == "李明"  # the tail stays with the form it closes
+
+
+def test_untitled_project_after_a_titled_department_form_is_its_own_form(tmp_path):
+    titled = UNTITLED_DEPARTMENT.replace("某市气象局工作情况", "某市气象局2024年部门整体支出绩效目标表")
+    forms = _forms(tmp_path, titled + UNTITLED_PROJECT_TAB)
+    assert [(f.kind, f.kind_from) for f in forms] == [("department", "title"), ("project", "content")]
+
+
+# -- not forms ----------------------------------------------------------------------------------
+NOTICE = ("关于下达2024年农村公路养护补助资金的通知\n"
+          "各县（区）财政局、交通运输局：\n"
+          "为支持农村公路日常养护，现下达补助资金500万元，请按规定及时拨付，并于年底前报送使用情况。\n")
+ALLOCATION = ("单位：万元\n"
+              "序号\t县（区）\t项目名称\t金额\n"
+              "1\t东湖区\t县乡道日常养护\t200\n"
+              "2\t西山县\t村道安全设施\t180\n"
+              "合计\t\t\t380\n")
+
+
+def test_notice_with_an_untitled_allocation_table_holds_no_form(tmp_path):
+    path = _write(tmp_path, NOTICE + ALLOCATION)
+    assert load_submission(path).forms == []
+    assert "S01" in _fired(path)  # nothing recognised: the document-level variant
+
+
+def test_allocation_table_then_target_table_gives_only_the_target_form(tmp_path):
+    """Real doc 25's shape (notice, 分配表, target table) in a tab layout with a 资金安排表."""
+    text = (NOTICE + "附件1\n2024年农村公路养护补助资金安排表\n" + ALLOCATION
+            + "附件2\n项目支出绩效目标表\n" + UNTITLED_PROJECT_TAB)
+    forms = _forms(tmp_path, text)
+    assert [(f.kind, f.title) for f in forms] == [("project", "项目支出绩效目标表")]
+    assert forms[0].total.amount == 860  # never the allocation table's 合计
+
+
+@pytest.mark.parametrize("text", [
+    "2022年度就业补助资金绩效目标自评表.xlsx",
+    "科普专项资金绩效目标申报表.DOC_第1页",
+    "《2020年度县级专项资金绩效目标自评表》",
+    "现将2022年边销茶推广项目绩效目标申报表公开如下",
+])
+def test_file_names_and_quoted_names_are_not_titles(text):
+    assert not is_title(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("某区2024年项目支出目标申报表", "project"),
+    ("2023年度共享工程项目自评表", "project"),
+    ("2021年度區級森林防火專項經費項目績效自評表", "project"),
+])
+def test_titles_that_say_project_without_the_standard_name(tmp_path, text, kind):
+    forms = _forms(tmp_path, text + "\n" + UNTITLED_PROJECT_TAB)
+    assert [(f.kind, f.kind_from) for f in forms] == [(kind, "title")]
+    assert "S01" not in _fired(_write(tmp_path, text + "\n" + UNTITLED_PROJECT_TAB, "k.txt"))
+
+
+# -- the real documents -------------------------------------------------------------------------
+def _annotated() -> list[tuple[str, dict]]:
+    if not ANNOTATIONS.exists():
+        return []
+    data = json.loads(ANNOTATIONS.read_text(encoding="utf-8"))
+    return [(k, v) for k, v in sorted(data.items()) if not k.startswith("_") and (SHARED / k).exists()]
+
+
+@pytest.mark.parametrize("name, expected", _annotated() or [pytest.param("", {}, marks=pytest.mark.skip)])
+def test_real_documents_hold_exactly_their_annotated_kinds(name, expected):
+    kinds = {f.kind for f in load_submission(str(SHARED / name)).forms}
+    assert kinds == set(expected["kinds"])
+
+
+S01_SILENT = [k for k, v in _annotated() if "S01" in v.get("must_not", [])]
+
+
+@pytest.mark.parametrize("name", S01_SILENT or [pytest.param("", marks=pytest.mark.skip)])
+def test_real_documents_with_a_form_do_not_fire_s01(name):
+    assert "S01" not in _fired(str(SHARED / name))
