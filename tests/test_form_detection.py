@@ -227,3 +227,20 @@ S01_SILENT = [k for k, v in _annotated() if "S01" in v.get("must_not", [])]
 @pytest.mark.parametrize("name", S01_SILENT or [pytest.param("", marks=pytest.mark.skip)])
 def test_real_documents_with_a_form_do_not_fire_s01(name):
     assert "S01" not in _fired(str(SHARED / name))
+
+
+# -- the unit a title names ---------------------------------------------------------------------
+BARE_PROJECT = ("项目名称\t农村公路提档升级\n资金总额(万元)\t860\n" + INDICATORS_TAB)
+
+
+@pytest.mark.parametrize("title, unit", [
+    ("某县公安局2024年项目支出绩效目标表", "某县公安局"),
+    ("某县农业农村局项目支出绩效目标表", "某县农业农村局"),
+    # the words before the title name the fund or project, not who fills the table
+    ("就业补助资金绩效目标自评表", None),
+    ("山西省某市市级预算部门(单位)项目支出绩效目标申报表", None),
+])
+def test_the_unit_is_taken_from_a_title_only_when_it_names_a_unit(tmp_path, title, unit):
+    forms = _forms(tmp_path, title + "\n" + BARE_PROJECT)
+    assert [f.kind for f in forms] == ["project"]
+    assert (forms[0].unit_name.value if forms[0].unit_name else None) == unit

@@ -20,7 +20,7 @@ from checker.extract.vocabulary import (
     BLOCK_END, CONTENT_LEVEL1, COVER_TITLE, DECLARED_UNIT, DEPARTMENT_MARK_FIELDS, DEPARTMENT_MARK_LABELS,
     FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, HEADING_WORDS, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS,
     PROJECT_MARK_FIELDS, PROJECT_MARK_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS,
-    TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
+    TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_NAME_END, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
 
@@ -611,7 +611,9 @@ def _unit_from_title(title: str) -> str:
                 prefix = k[: pm.start()]
                 break
     prefix = prefix.strip(" -—:")
-    return prefix if len(prefix) >= 4 and not re.search(r"附件|附表|\d", prefix) else ""
+    if len(prefix) < 4 or re.search(r"附件|附表|\d", prefix) or not UNIT_NAME_END.search(prefix):
+        return ""
+    return prefix
 
 
 def extract(doc: Document) -> Submission:

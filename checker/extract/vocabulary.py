@@ -25,6 +25,10 @@ TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # (资金分配表, 资金安排表, 分配明细表). Their rows are never read as a form.
     ("allocation", re.compile(r"(分配|安排)(明细|情况)?表|资金分配明细")),
 ]
+# How the name of a unit ends: the words before a title's year are the unit only when they end so
+# ("黄山市公安局2025年…"), not when they name the fund or project ("就业补助资金绩效目标自评表").
+UNIT_NAME_END = re.compile(r"(局|委|委员会|院|会|办|办公室|中心|学校|学院|大学|中学|小学|幼儿园|所|站|馆|队|厅|处|室"
+                           r"|政府|部|社|团|署|科|股|馆|台|公司|集团|联合会|协会|街道|镇|乡|监狱|支队|大队)$")
 # Title kinds that open a segment that is not a form.
 NOT_FORM_KINDS = ("cover", "allocation")
 PROJECT_VARIANTS = ("申报表", "审批表", "批复表", "公开表", "自评表")
