@@ -244,3 +244,13 @@ def test_the_unit_is_taken_from_a_title_only_when_it_names_a_unit(tmp_path, titl
     forms = _forms(tmp_path, title + "\n" + BARE_PROJECT)
     assert [f.kind for f in forms] == ["project"]
     assert (forms[0].unit_name.value if forms[0].unit_name else None) == unit
+
+
+def test_filling_instructions_naming_project_labels_are_not_a_form(tmp_path):
+    """Labels with instructions and no figure (a 填报说明 page) are not a form cut off early."""
+    text = ("填报说明\n"
+            "项目名称：\t填写预算项目的全称\n"
+            "主管部门：\t填写项目的主管部门\n"
+            "实施单位：\t填写具体负责实施的单位\n"
+            "项目期限：\t填写项目起止年月\n")
+    assert _forms(tmp_path, text) == []

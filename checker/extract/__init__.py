@@ -486,9 +486,13 @@ def content_kind(rows: list[list[Tok]]) -> str | None:
         levels |= {lv for tok in row for lv in [_content_level1(tok.text)] if lv}
     indicators = header or len(levels) >= 2
     marks = len(project) + len(department)
-    if not marks or (not indicators and marks < 3):
-        return None
+    if not marks or (not indicators and (marks < 3 or not _has_amount(rows))):
+        return None  # without indicators, labels with no figure are a template or instructions
     return "department" if len(department) > len(project) else "project"
+
+
+def _has_amount(rows: list[list[Tok]]) -> bool:
+    return any(_AMOUNT_ONLY.match(half_width(t.text).strip()) for row in rows for t in row)
 
 
 def split_forms(rows: list[list[Tok]]) -> list[list[list[Tok]]]:
@@ -543,8 +547,9 @@ def forms_by_content(kind: str | None, title: Tok | None,
             found = content_kind(part)
             if found is None:
                 out[-1][2].extend(part)
-            else:
-                out.append((found, None, part, "content"))
+                continue
+            heading = _heading(part)
+            out.append((found, heading, [r for r in part if r[0] is not heading], "content"))
         return out
     cover: list[list[Tok]] = []
     for part in parts:
