@@ -254,3 +254,9 @@ def test_filling_instructions_naming_project_labels_are_not_a_form(tmp_path):
             "实施单位：\t填写具体负责实施的单位\n"
             "项目期限：\t填写项目起止年月\n")
     assert _forms(tmp_path, text) == []
+
+
+def test_untitled_form_under_a_cover_title_takes_the_cover_year(tmp_path):
+    body = BARE_PROJECT.replace("项目名称", "主管部门\t某县交通运输局\n项目名称")
+    forms = _forms(tmp_path, "某县交通运输局2025年预算绩效目标表\n" + body)
+    assert [(f.kind, f.year) for f in forms] == [("project", 2025)]

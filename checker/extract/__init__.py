@@ -566,7 +566,7 @@ def forms_by_content(kind: str | None, title: Tok | None,
         out.append((found, heading, part, "content"))
     if not out:
         return [(None, title, rows, "")]
-    if cover:
+    if cover or title is not None:  # a cover title's year carries over to the forms
         out.insert(0, (None, title, cover, ""))
     return out
 
@@ -638,7 +638,7 @@ def extract(doc: Document) -> Submission:
         _FormReader(builder, free_text).read(seg_rows)
         if kind is None:
             # A cover page, or text before the first title: its year and contacts carry over.
-            if cover is None or builder.has_content() or builder.text:
+            if cover is None or builder.has_content() or builder.text or builder.year:
                 if cover is not None and cover.year and not builder.year:
                     builder.year = cover.year
                 cover = builder
