@@ -200,6 +200,7 @@ def test_file_names_and_quoted_names_are_not_titles(text):
     ("某区2024年项目支出目标申报表", "project"),
     ("2023年度共享工程项目自评表", "project"),
     ("2021年度區級森林防火專項經費項目績效自評表", "project"),
+    ("表十二 2024年项目绩效目标申报明细表", "project"),
 ])
 def test_titles_that_say_project_without_the_standard_name(tmp_path, text, kind):
     forms = _forms(tmp_path, text + "\n" + UNTITLED_PROJECT_TAB)
@@ -260,3 +261,20 @@ def test_untitled_form_under_a_cover_title_takes_the_cover_year(tmp_path):
     body = BARE_PROJECT.replace("项目名称", "主管部门\t某县交通运输局\n项目名称")
     forms = _forms(tmp_path, "某县交通运输局2025年预算绩效目标表\n" + body)
     assert [(f.kind, f.year) for f in forms] == [("project", 2025)]
+
+
+def test_a_title_naming_no_kind_takes_the_kind_of_its_content(tmp_path):
+    department = UNTITLED_DEPARTMENT.replace("某市气象局工作情况", "某市气象局2024年部门绩效目标表")
+    assert [(f.kind, f.kind_from) for f in _forms(tmp_path, department)] == [("department", "title")]
+    project = "某县交通运输局2024年绩效目标申报表\n" + UNTITLED_PROJECT_TAB
+    assert [f.kind for f in _forms(tmp_path, project)] == ["project"]
+
+
+def test_a_department_detail_table_is_a_department_form(tmp_path):
+    text = UNTITLED_DEPARTMENT.replace("某市气象局工作情况", "部门整体支出绩效目标申报明细表")
+    assert [(f.kind, f.kind_from) for f in _forms(tmp_path, text)] == [("department", "title")]
+
+
+def test_the_year_under_a_title_is_read_when_the_next_cell_runs_on_after_it(tmp_path):
+    text = "项目支出绩效自评表\n（2023年度）项目总得分95分\n" + UNTITLED_PROJECT_TAB.replace("2024年", "全年")
+    assert [f.year for f in _forms(tmp_path, text)] == [2023]

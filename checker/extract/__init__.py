@@ -18,7 +18,7 @@ from checker.extract.script import restore_written, simplify_rows
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, CONTENT_LEVEL1, COVER_TITLE, DECLARED_UNIT, DEPARTMENT_MARK_FIELDS, DEPARTMENT_MARK_LABELS,
-    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, HEADING_WORDS, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS,
+    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, HEADING_WORDS, KIND_WORDS_IN_TITLE, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS,
     PROJECT_MARK_FIELDS, PROJECT_MARK_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS,
     TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_NAME_END, UNIT_SUFFIX,
 )
@@ -542,7 +542,11 @@ def forms_by_content(kind: str | None, title: Tok | None,
     out: list[tuple[str | None, Tok | None, list[list[Tok]], str]] = []
     if kind not in NOT_FORM_KINDS and kind is not None:
         # A titled form; a second form after it without its own title is known by its content.
-        out.append((kind, title, parts[0] if parts else [], "title"))
+        first = parts[0] if parts else []
+        if kind == "project" and title is not None and not any(w in key(title.text) for w in KIND_WORDS_IN_TITLE) \
+                and content_kind(first) == "department":
+            kind = "department"  # "部门绩效目标表": the title says target table, the content says whose
+        out.append((kind, title, first, "title"))
         for part in parts[1:]:
             found = content_kind(part)
             if found is None:
@@ -559,9 +563,9 @@ def forms_by_content(kind: str | None, title: Tok | None,
             continue
         heading = _heading(part)
         if heading is not None:
-            # What stands above the heading (a site's header, a notice) is not the form's.
+            # What stands above the heading (a site's header, a notice) is not this form's.
             at = next(i for i, r in enumerate(part) if r[0] is heading)
-            cover.extend(part[:at])
+            (out[-1][2] if out else cover).extend(part[:at])
             part = part[at + 1:]
         out.append((found, heading, part, "content"))
     if not out:
@@ -605,6 +609,15 @@ def _cut_at_titles(row: list[Tok]) -> list[list[Tok]]:
     return [p for p in parts if p]
 
 
+_SUBTITLE_YEAR = re.compile(r"^\(\s*((?:19|20)\d{2})\s*年度?\s*\)")
+
+
+def _subtitle_year(rows: list[list[Tok]]) -> int | None:
+    """The "(2022年度)" under a title, also when a copy runs the next cell on after it."""
+    m = _SUBTITLE_YEAR.match(half_width(rows[0][0].text).strip()) if rows and rows[0] else None
+    return int(m.group(1)) if m else None
+
+
 def _unit_from_title(title: str) -> str:
     k = half_width(title).strip()
     m = re.search(r"(19|20)\d{2}\s*年", k)
@@ -632,7 +645,7 @@ def extract(doc: Document) -> Submission:
     for kind, title, seg_rows, kind_from in parts:
         builder = FormBuilder(kind, title.text if title else "", title.loc if title else None)
         if title is not None:
-            builder.year = find_year(title.text)
+            builder.year = find_year(title.text) or _subtitle_year(seg_rows)
             if kind == "project":
                 builder.variant = next((v for v in PROJECT_VARIANTS if v in key(title.text)), "")
         _FormReader(builder, free_text).read(seg_rows)

@@ -11,16 +11,17 @@ import re
 # --- form titles ---------------------------------------------------------------------
 # Order matters: the first pattern that matches a title decides the kind.
 TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("spending_direction", re.compile(r"支出方向绩效目标(申报|审批|批复)?表")),
+    # 明细表: a 申报明细表 is the same form under another name.
+    ("spending_direction", re.compile(r"支出方向绩效目标(申报|审批|批复)?(明细)?表")),
     ("special_fund_summary", re.compile(r"专项资金绩效目标汇总表")),
     # 整体 names the whole unit's spending, whoever the unit is (部门, 单位, 卫生院 …).
-    ("department", re.compile(r"整体(支出)?绩效(目标)?(申报|审批|批复|公开|自评)?表")),
+    ("department", re.compile(r"整体(支出)?绩效(目标)?(申报|审批|批复|公开|自评)?(明细)?表")),
     # Self-evaluation tables carry the targets too: 绩效目标自评表, 绩效自评表, 项目自评表.
     ("project", re.compile(r"(项目(支出)?|专项资金|专项转移支付|衔接资金)?"
-                           r"(绩效目标(申报|审批|批复|公开|自评)?表|绩效(申报|审批|批复|公开|自评)表)"
+                           r"(绩效目标(申报|审批|批复|公开|自评)?(明细)?表|绩效(申报|审批|批复|公开|自评)(明细)?表)"
                            r"|(项目|资金)(绩效)?自评表"
                            # 绩效 left out: 项目支出目标申报表
-                           r"|项目(支出)?目标(申报|审批|批复|公开)?表")),
+                           r"|项目(支出)?目标(申报|审批|批复|公开)?(明细)?表")),
     # Tables published beside the target tables that are not forms: allocation tables
     # (资金分配表, 资金安排表, 分配明细表). Their rows are never read as a form.
     ("allocation", re.compile(r"(分配|安排)(明细|情况)?表|资金分配明细")),
@@ -29,6 +30,9 @@ TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # ("黄山市公安局2025年…"), not when they name the fund or project ("就业补助资金绩效目标自评表").
 UNIT_NAME_END = re.compile(r"(局|委|委员会|院|会|办|办公室|中心|学校|学院|大学|中学|小学|幼儿园|所|站|馆|队|厅|处|室"
                            r"|政府|部|社|团|署|科|股|馆|台|公司|集团|联合会|协会|街道|镇|乡|监狱|支队|大队)$")
+# A title that names no kind beyond 绩效目标表 ("2024年部门绩效目标表", "绩效目标申报表(基础设施建设类)")
+# is read as project unless the content is a department's (部门职能, 基本支出/项目支出 …).
+KIND_WORDS_IN_TITLE = ("项目", "专项", "转移支付", "资金", "整体", "汇总", "支出方向")
 # Title kinds that open a segment that is not a form.
 NOT_FORM_KINDS = ("cover", "allocation")
 PROJECT_VARIANTS = ("申报表", "审批表", "批复表", "公开表", "自评表")
