@@ -9,6 +9,7 @@ tables in layouts other than the real documents that motivated it, and on the re
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,27 @@ def test_a_department_detail_table_is_a_department_form(tmp_path):
 def test_the_year_under_a_title_is_read_when_the_next_cell_runs_on_after_it(tmp_path):
     text = "项目支出绩效自评表\n（2023年度）项目总得分95分\n" + UNTITLED_PROJECT_TAB.replace("2024年", "全年")
     assert [f.year for f in _forms(tmp_path, text)] == [2023]
+
+
+# -- office files -------------------------------------------------------------------------------
+def _rows_of(text: str) -> list[list[str]]:
+    return [line.split("\t") for line in text.splitlines()]
+
+
+def test_untitled_forms_on_two_sheets_stay_two_forms(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    for row in _rows_of(UNTITLED_DEPARTMENT.split("\n", 1)[1]):
+        wb.active.append(row)
+    second = wb.create_sheet("Sheet2")
+    # the project sheet opens with its money, not its name: only the new sheet separates them
+    project = UNTITLED_PROJECT_TAB.split("\n")
+    for row in _rows_of("\n".join(project[2:3] + project[:2] + project[3:])):
+        second.append(row)
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    forms = load_submission(str(path)).forms
+    assert [f.kind for f in forms] == ["department", "project"]
+    assert forms[1].project_name.value == "农村公路提档升级"
+    assert [f.total.amount for f in forms] == [Decimal("400.5"), 860]

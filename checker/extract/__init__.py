@@ -495,13 +495,24 @@ def _has_amount(rows: list[list[Tok]]) -> bool:
     return any(_AMOUNT_ONLY.match(half_width(t.text).strip()) for row in rows for t in row)
 
 
+def _table_of(row: list[Tok]) -> tuple | None:
+    loc = row[0].loc
+    return (loc.sheet, loc.table) if loc is not None and loc.table is not None else None
+
+
 def split_forms(rows: list[list[Tok]]) -> list[list[list[Tok]]]:
     """Several untitled forms in a row: a label that opens a form (项目名称, 部门(单位)名称, 转移支付
-    (项目)名称) after an indicator block starts the next one."""
+    (项目)名称), or a new table or sheet, after an indicator block starts the next one."""
     parts: list[list[list[Tok]]] = [[]]
     seen_indicators = False
+    table = None
     for row in rows:
-        if seen_indicators and _is_opener(row):
+        new_table = _table_of(row) is not None and table is not None and _table_of(row) != table
+        table = _table_of(row) or table
+        if seen_indicators and new_table:
+            parts.append([])
+            seen_indicators = False
+        elif seen_indicators and _is_opener(row):
             head: list[list[Tok]] = []
             while parts[-1] and _is_head_row(parts[-1][-1]):  # its title and 编制单位 come with it
                 head.insert(0, parts[-1].pop())
