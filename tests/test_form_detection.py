@@ -303,3 +303,18 @@ def test_untitled_forms_on_two_sheets_stay_two_forms(tmp_path):
     assert [f.kind for f in forms] == ["department", "project"]
     assert forms[1].project_name.value == "农村公路提档升级"
     assert [f.total.amount for f in forms] == [Decimal("400.5"), 860]
+
+
+def test_a_published_list_of_projects_gives_one_form_a_project(tmp_path):
+    """A list page (real doc 74's kind) with two complete projects, here one cell per line with
+    plain level headings instead of 【一级-二级】."""
+    def project(name: str, amount: str, count: str) -> list[str]:
+        return [name, amount, f"【项目概况】:{name}的日常运行保障。", "【总体目标】", "保障工作正常开展",
+                "产出指标", "数量指标", f"保障次数{count}", "效益指标", "社会效益指标", "服务质量提升明显",
+                "满意度指标", "服务对象满意度指标", "群众满意度≥90%"]
+    text = "\n".join(["某县司法局2025年项目绩效目标和指标", "单位名称", "年度预算安排", "项目内容", "绩效目标",
+                      *project("法律援助经费", "300000", "≥120次"), *project("人民调解经费", "200000", "≥80次")])
+    forms = _forms(tmp_path, text + "\n")
+    assert [f.kind for f in forms] == ["project", "project"]
+    assert forms[0].title == "某县司法局2025年项目绩效目标和指标"
+    assert all(f.indicators for f in forms)

@@ -61,7 +61,8 @@ DEPARTMENT_MARK_LABELS = {
 }
 # Labels that open a form: a second one after an indicator block starts the next form.
 FORM_OPENER_FIELDS = {"project_name", "unit_name", "direction_name"}
-FORM_OPENER_LABELS = {"转移支付(项目)名称", "转移支付名称"}
+# 项目概况 opens each project of a published list ("【项目概况】:…【产出指标-数量指标】…").
+FORM_OPENER_LABELS = {"转移支付(项目)名称", "转移支付名称", "项目概况"}
 # A line standing alone above an untitled form is its title when it names a table or targets
 # ("…项目绩效目标和指标", "…申报明细表", "…工作情况"), not when it is only a unit's name.
 HEADING_WORDS = ("表", "绩效", "目标", "指标", "情况")
