@@ -23,8 +23,9 @@ TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            # 绩效 left out: 项目支出目标申报表
                            r"|项目(支出)?目标(申报|审批|批复|公开)?(明细)?表")),
     # Tables published beside the target tables that are not forms: allocation tables
-    # (资金分配表, 资金安排表, 分配明细表). Their rows are never read as a form.
-    ("allocation", re.compile(r"(分配|安排)(明细|情况)?表|资金分配明细")),
+    # (资金分配表, 资金安排表, 分配明细表). Their rows are never read as a form. A label such as
+    # "资金分配明细" inside a form names no table and is left alone.
+    ("allocation", re.compile(r"(分配|安排)(明细|情况)?表")),
 ]
 # How the name of a unit ends: the words before a title's year are the unit only when they end so
 # ("黄山市公安局2025年…"), not when they name the fund or project ("就业补助资金绩效目标自评表").
