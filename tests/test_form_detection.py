@@ -318,3 +318,11 @@ def test_a_published_list_of_projects_gives_one_form_a_project(tmp_path):
     assert [f.kind for f in forms] == ["project", "project"]
     assert forms[0].title == "某县司法局2025年项目绩效目标和指标"
     assert all(f.indicators for f in forms)
+
+
+@pytest.mark.parametrize("label, field", [("单位名称(项目类别", None), ("年度绩效目标(文字)", "goal")])
+def test_a_bracket_after_a_label_qualifies_it_and_is_no_value(label, field):
+    from checker.extract import match_label
+
+    found = match_label(label)
+    assert (found[0], found[2]) == (field, None) if field else found is None

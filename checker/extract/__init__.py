@@ -62,7 +62,12 @@ def match_label(text: str, prefix: bool = True):
         for word in _FIELD_PREFIXES:
             if k.startswith(word) and len(k) > len(word):
                 field, vtype = FIELD_LABELS[word]
-                return field, vtype, k[len(word):], unit
+                rest = k[len(word):]
+                # A bracket after the label qualifies it ("年度绩效目标(文字)"), it is no value; an
+                # open one is a column header cut at a line break ("单位名称(项目类别").
+                if rest.startswith("("):
+                    return (field, vtype, None, unit) if re.fullmatch(r"\([^()]*\)", rest) else None
+                return field, vtype, rest, unit
     return None
 
 
@@ -454,9 +459,16 @@ def _marks(row: list[Tok]) -> tuple[set[str], set[str]]:
     return project, department
 
 
+_OPENER_LABELS = {k for k, (field, _) in FIELD_LABELS.items() if field in FORM_OPENER_FIELDS} | FORM_OPENER_LABELS
+# The last CJK character of each opener label: a cheap test before normalising a cell (long tables).
+_OPENER_LAST = {re.findall(r"[\u4e00-\u9fff]", k)[-1] for k in _OPENER_LABELS}
+
+
 def _is_opener(row: list[Tok]) -> bool:
     """A row holding a label that opens a form ("项目基本情况 | 项目名称 | 科普基金")."""
     for tok in row[:3]:
+        if not _OPENER_LAST.intersection(tok.text):
+            continue
         k = _label_key(tok.text)
         if _field_of(k) in FORM_OPENER_FIELDS or k in FORM_OPENER_LABELS:
             return True
