@@ -326,3 +326,17 @@ def test_a_bracket_after_a_label_qualifies_it_and_is_no_value(label, field):
 
     found = match_label(label)
     assert (found[0], found[2]) == (field, None) if field else found is None
+
+
+def test_a_label_broken_over_two_lines_of_a_web_copy_is_one_label(tmp_path):
+    """Cell-per-line copies break long label cells ("部门相应职能职" / "责概述" in real doc 76)."""
+    text = "\n".join([
+        "项目支出绩效目标表", "项目名", "称", "社区养老服务", "主管部门", "某区民政局",
+        "年度绩效目", "标", "为辖区老人提供助餐服务",
+        "一级指标", "二级指标", "三级指标", "指标值",
+        "产出指标", "数量指标", "助餐服务人次", "≥5000人次",
+        "满意度指标", "服务对象满意度指标", "老人满意度", "≥90%",
+    ]) + "\n"
+    [form] = _forms(tmp_path, text)
+    assert form.project_name.value == "社区养老服务"
+    assert form.goal.value == "为辖区老人提供助餐服务"

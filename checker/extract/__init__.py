@@ -12,7 +12,7 @@ import re
 from checker.document import Document
 from checker.extract.builder import FormBuilder
 from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepare
-from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
+from checker.extract.indicators import HEADER_WORDS, IndicatorParser, is_header_row, level1_of, level2_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
 from checker.extract.values import find_year, parse_money, standalone_year
@@ -73,8 +73,8 @@ def match_label(text: str, prefix: bool = True):
 
 def is_labelish(text: str) -> bool:
     k = norm_label(text)
-    if match_label(text, prefix=False) is not None or k in SECTION_LABELS or is_title(text):
-        return True
+    if match_label(text, prefix=False) is not None or k in SECTION_LABELS or is_title(text) or k in HEADER_WORDS:
+        return True  # an indicator header cell ("一级指标") is never a field's value either
     return bool(level1_of(text) or level2_of(text))
 
 
@@ -598,13 +598,35 @@ def forms_by_content(kind: str | None, title: Tok | None,
     return out
 
 
+def _known_label(text: str) -> bool:
+    k = norm_label(text)
+    return (k in FIELD_LABELS or k in SECTION_LABELS or k in HEADER_WORDS or k in PROJECT_MARK_LABELS
+            or k in DEPARTMENT_MARK_LABELS or UNIT_SUFFIX.sub("", k) in FIELD_LABELS)
+
+
+def join_broken_labels(rows: list[list[Tok]]) -> list[list[Tok]]:
+    """A copy that breaks a label cell over two lines ("部门相应职能职" / "责概述", "部门(单位)" /
+    "名称"): the two pieces are one label when together they are one and neither is alone."""
+    out: list[list[Tok]] = []
+    for row in rows:
+        if out and row and out[-1]:
+            last, first = out[-1][-1], row[0]
+            joined = last.text + first.text
+            if (len(joined) <= 20 and _known_label(joined)
+                    and not _known_label(last.text) and not _known_label(first.text)):
+                out[-1] = out[-1][:-1] + [Tok(joined, last.loc, last.row)]
+                row = row[1:]
+                if not row:
+                    continue
+        out.append(list(row))
+    return out
+
+
 def regroup_free_text(rows: list[list[Tok]]) -> list[list[Tok]]:
     """Free text has no row breaks: start a new row at every label, level or title, and keep
     runs of indicator-header words together as one header row."""
-    from checker.extract.indicators import HEADER_WORDS
-
     out: list[list[Tok]] = []
-    for row in rows:
+    for row in join_broken_labels(rows):
         current: list[Tok] = []
         prev_header = False
         for tok in row:
