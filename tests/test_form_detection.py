@@ -340,3 +340,10 @@ def test_a_label_broken_over_two_lines_of_a_web_copy_is_one_label(tmp_path):
     [form] = _forms(tmp_path, text)
     assert form.project_name.value == "社区养老服务"
     assert form.goal.value == "为辖区老人提供助餐服务"
+
+
+def test_a_title_broken_over_two_lines_is_one_title(tmp_path):
+    text = "某县民政局2024年项目支出绩效目标申\n报表\n" + UNTITLED_PROJECT_TAB.replace("\t", "\n")
+    forms = _forms(tmp_path, text)
+    assert [(f.kind, f.kind_from, f.title) for f in forms] == [
+        ("project", "title", "某县民政局2024年项目支出绩效目标申报表")]

@@ -606,14 +606,17 @@ def _known_label(text: str) -> bool:
 
 def join_broken_labels(rows: list[list[Tok]]) -> list[list[Tok]]:
     """A copy that breaks a label cell over two lines ("部门相应职能职" / "责概述", "部门(单位)" /
-    "名称"): the two pieces are one label when together they are one and neither is alone."""
+    "名称"), or a title ("项目支出绩效目标申" / "报表"): the two pieces are one when together they
+    are a label or a title and neither is alone."""
     out: list[list[Tok]] = []
     for row in rows:
         if out and row and out[-1]:
             last, first = out[-1][-1], row[0]
             joined = last.text + first.text
-            if (len(joined) <= 20 and _known_label(joined)
-                    and not _known_label(last.text) and not _known_label(first.text)):
+            label = len(joined) <= 20 and _known_label(joined) and not _known_label(last.text) \
+                and not _known_label(first.text)
+            title = is_title(joined) and not is_title(last.text) and not is_title(first.text)
+            if label or title:
                 out[-1] = out[-1][:-1] + [Tok(joined, last.loc, last.row)]
                 row = row[1:]
                 if not row:
