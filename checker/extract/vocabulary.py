@@ -30,7 +30,7 @@ TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # How the name of a unit ends: the words before a title's year are the unit only when they end so
 # ("黄山市公安局2025年…"), not when they name the fund or project ("就业补助资金绩效目标自评表").
 UNIT_NAME_END = re.compile(r"(局|委|委员会|院|会|办|办公室|中心|学校|学院|大学|中学|小学|幼儿园|所|站|馆|队|厅|处|室"
-                           r"|政府|部|社|团|署|科|股|馆|台|公司|集团|联合会|协会|街道|镇|乡|监狱|支队|大队)$")
+                           r"|政府|部|社|团|署|科|股|台|公司|集团|联合会|协会|街道|镇|乡|监狱|支队|大队)$")
 # A title that names no kind beyond 绩效目标表 ("2024年部门绩效目标表", "绩效目标申报表(基础设施建设类)")
 # is read as project unless the content is a department's (部门职能, 基本支出/项目支出 …).
 KIND_WORDS_IN_TITLE = ("项目", "专项", "转移支付", "资金", "整体", "汇总", "支出方向")
