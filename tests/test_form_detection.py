@@ -347,3 +347,13 @@ def test_a_title_broken_over_two_lines_is_one_title(tmp_path):
     forms = _forms(tmp_path, text)
     assert [(f.kind, f.kind_from, f.title) for f in forms] == [
         ("project", "title", "某县民政局2024年项目支出绩效目标申报表")]
+
+
+@pytest.mark.parametrize("heading, kind", [
+    ("某县2024年乡村道路建设项目绩效目标", "project"),
+    ("某县气象局2024年部门整体绩效目标", "department"),
+    (None, None),
+])
+def test_a_bare_indicator_block_takes_the_kind_its_heading_names(tmp_path, heading, kind):
+    text = (heading + "\n" if heading else "") + INDICATORS_TAB
+    assert [f.kind for f in _forms(tmp_path, text)] == ([kind] if kind else [])

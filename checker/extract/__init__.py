@@ -18,9 +18,10 @@ from checker.extract.script import restore_written, simplify_rows
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, CONTENT_LEVEL1, COVER_TITLE, DECLARED_UNIT, DEPARTMENT_MARK_FIELDS, DEPARTMENT_MARK_LABELS,
-    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, HEADING_WORDS, KIND_WORDS_IN_TITLE, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS,
-    PROJECT_MARK_FIELDS, PROJECT_MARK_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS,
-    TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_NAME_END, UNIT_SUFFIX,
+    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, HEADING_KIND_WORDS, HEADING_WORDS,
+    KIND_WORDS_IN_TITLE, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS, PROJECT_MARK_FIELDS,
+    PROJECT_MARK_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS, TITLE_PATTERNS,
+    TOTAL_ROW_LABELS, UNIT_NAME_END, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
 
@@ -498,9 +499,17 @@ def content_kind(rows: list[list[Tok]]) -> str | None:
         levels |= {lv for tok in row for lv in [_content_level1(tok.text)] if lv}
     indicators = header or len(levels) >= 2
     marks = len(project) + len(department)
+    if indicators and not marks:
+        return _kind_of_heading(rows)  # a bare indicator block under "XX项目绩效目标"
     if not marks or (not indicators and (marks < 3 or not _has_amount(rows))):
         return None  # without indicators, labels with no figure are a template or instructions
     return "department" if len(department) > len(project) else "project"
+
+
+def _kind_of_heading(rows: list[list[Tok]]) -> str | None:
+    heading = _heading(rows)
+    text = key(heading.text) if heading is not None else ""
+    return next((kind for kind, words in HEADING_KIND_WORDS.items() if any(w in text for w in words)), None)
 
 
 def _has_amount(rows: list[list[Tok]]) -> bool:
@@ -716,6 +725,7 @@ def extract(doc: Document) -> Submission:
         form.kind_from = kind_from
         submission.forms.append(form)
     if not submission.forms:
-        submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")
+        submission.notes.append("未识别出任何绩效目标表：没有“…绩效目标表”一类的表题，"
+                                "内容中也没有带项目或部门栏目的绩效指标块。")
     restore_written(submission.forms, written)
     return submission

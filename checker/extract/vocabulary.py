@@ -67,6 +67,8 @@ FORM_OPENER_LABELS = {"转移支付(项目)名称", "转移支付名称", "项�
 # A line standing alone above an untitled form is its title when it names a table or targets
 # ("…项目绩效目标和指标", "…申报明细表", "…工作情况"), not when it is only a unit's name.
 HEADING_WORDS = ("表", "绩效", "目标", "指标", "情况")
+# Words of an untitled form's heading that say whose targets a bare indicator block holds.
+HEADING_KIND_WORDS = {"department": ("整体",), "project": ("项目", "专项", "资金", "转移支付")}
 # The 一级 levels whose headings, two of them, make an indicator block without its header row
 # (成本 alone is too common a word).
 CONTENT_LEVEL1 = {"产出指标", "效益指标", "满意度指标"}
