@@ -461,14 +461,14 @@ def _marks(row: list[Tok]) -> tuple[set[str], set[str]]:
 
 
 _OPENER_LABELS = {k for k, (field, _) in FIELD_LABELS.items() if field in FORM_OPENER_FIELDS} | FORM_OPENER_LABELS
-# The last CJK character of each opener label: a cheap test before normalising a cell (long tables).
-_OPENER_LAST = {re.findall(r"[\u4e00-\u9fff]", k)[-1] for k in _OPENER_LABELS}
+# The last two CJK characters of each opener label: a cheap test before normalising a cell.
+_OPENER_TAILS = {"".join(re.findall(r"[\u4e00-\u9fff]", k)[-2:]) for k in _OPENER_LABELS}
 
 
 def _is_opener(row: list[Tok]) -> bool:
     """A row holding a label that opens a form ("项目基本情况 | 项目名称 | 科普基金")."""
     for tok in row[:3]:
-        if not _OPENER_LAST.intersection(tok.text):
+        if not any(tail in tok.text for tail in _OPENER_TAILS):
             continue
         k = _label_key(tok.text)
         if _field_of(k) in FORM_OPENER_FIELDS or k in FORM_OPENER_LABELS:
