@@ -177,6 +177,9 @@ class Contacts(BaseModel):
 class FormBase(BaseModel):
     title: str = ""
     title_loc: Location | None = None
+    # What told the reader the form's kind: "title", or "content" (an untitled form, or a title that
+    # names no kind, known by its indicator block and labels); "" when not read from a document.
+    kind_from: Literal["", "title", "content"] = ""
     year: int | None = None
     unit_name: Text | None = None
     amount_unit: MoneyUnit | None = None  # the unit the form declares for its amounts

@@ -51,7 +51,8 @@ def test_a_form_level_finding_shows_the_rows_that_differ():
     out = _explain("S01")
     failing = _section(out, "不通过的例子", "\n通过的例子（")
     assert "1  六盘水市科学技术协会工作情况" in failing
-    assert "未识别出任何绩效目标表" in failing
+    # The form is known by its content; the finding is that its title does not say what it is.
+    assert "的标题“六盘水市科学技术协会工作情况”不能说明是哪一类绩效目标表" in failing
     assert "部门整体支出绩效目标表" in _section(out, "\n通过的例子（", "如何修改")
 
 

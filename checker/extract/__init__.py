@@ -12,15 +12,17 @@ import re
 from checker.document import Document
 from checker.extract.builder import FormBuilder
 from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepare
-from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
+from checker.extract.indicators import HEADER_WORDS, IndicatorParser, is_header_row, level1_of, level2_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
 from checker.extract.truncation import judge_end, table_words
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
-    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
-    TASK_AMOUNT_COLUMNS,
-    TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
+    BLOCK_END, CONTENT_LEVEL1, COVER_TITLE, DECLARED_UNIT, DEPARTMENT_MARK_FIELDS, DEPARTMENT_MARK_LABELS,
+    FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS, HEADING_KIND_WORDS, HEADING_WORDS,
+    KIND_WORDS_IN_TITLE, LEVEL2_PARENT, NOT_FORM_KINDS, PLAN_COLUMNS, PROJECT_MARK_FIELDS,
+    PROJECT_MARK_LABELS, PROJECT_VARIANTS, SECTION_LABELS, TASK_AMOUNT_COLUMNS, TITLE_PATTERNS,
+    TOTAL_ROW_LABELS, UNIT_NAME_END, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
 
@@ -62,14 +64,19 @@ def match_label(text: str, prefix: bool = True):
         for word in _FIELD_PREFIXES:
             if k.startswith(word) and len(k) > len(word):
                 field, vtype = FIELD_LABELS[word]
-                return field, vtype, k[len(word):], unit
+                rest = k[len(word):]
+                # A bracket after the label qualifies it ("年度绩效目标(文字)"), it is no value; an
+                # open one is a column header cut at a line break ("单位名称(项目类别").
+                if rest.startswith("("):
+                    return (field, vtype, None, unit) if re.fullmatch(r"\([^()]*\)", rest) else None
+                return field, vtype, rest, unit
     return None
 
 
 def is_labelish(text: str) -> bool:
     k = norm_label(text)
-    if match_label(text, prefix=False) is not None or k in SECTION_LABELS or is_title(text):
-        return True
+    if match_label(text, prefix=False) is not None or k in SECTION_LABELS or is_title(text) or k in HEADER_WORDS:
+        return True  # an indicator header cell ("一级指标") is never a field's value either
     return bool(level1_of(text) or level2_of(text))
 
 
@@ -421,7 +428,8 @@ class _FormReader:
 
 
 def _segments(rows: list[list[Tok]], free_text: bool) -> list[tuple[str | None, Tok | None, list[list[Tok]]]]:
-    """Split rows at form titles. The part before the first title is a cover (kind None).
+    """Split rows at form titles. The part before the first title has kind None; a cover or an
+    allocation table keeps its title kind ("cover", "allocation"), which is not a form kind.
     In free text a title may sit in the middle of a long line: the line is cut there."""
     segments: list[tuple[str | None, Tok | None, list[list[Tok]]]] = [(None, None, [])]
     if free_text:
@@ -433,7 +441,7 @@ def _segments(rows: list[list[Tok]], free_text: bool) -> list[tuple[str | None, 
                 next((t for t in row if is_title(t.text)), None)
         if title is not None:
             kind = title_kind(title.text)
-            segments.append((None if kind == "cover" else kind, title, []))
+            segments.append((kind, title, []))
             rest = [t for t in row if t is not title]
             if rest:
                 segments[-1][2].append(rest)
@@ -442,13 +450,226 @@ def _segments(rows: list[list[Tok]], free_text: bool) -> list[tuple[str | None, 
     return segments
 
 
+# --- forms known by their content ------------------------------------------------------------
+_LEVEL_HEADING = re.compile(r"^\[?(产出|效益|满意度)指标[-—]")  # 【产出指标-数量指标】
+
+
+def _label_key(text: str) -> str:
+    """The label part of a cell: "项目名称:绿化养护" -> 项目名称, "【项目概况】" -> 项目概况."""
+    label = half_width(text).partition(":")[0]
+    return norm_label(label).strip("[]")
+
+
+def _content_level1(text: str) -> str | None:
+    """The 一级 a cell names as a heading: 产出指标, 数量指标 (-> 产出指标), 【效益指标-社会效益指标】."""
+    m = _LEVEL_HEADING.match(half_width(text).strip())
+    if m:
+        return m.group(1) + "指标"
+    k = norm_label(text)
+    level = level1_of(text)
+    if level is None and k.endswith("指标"):
+        level = LEVEL2_PARENT.get(level2_of(text) or "")
+    return level if level in CONTENT_LEVEL1 else None
+
+
+def _field_of(key_: str) -> str | None:
+    entry = FIELD_LABELS.get(key_) or FIELD_LABELS.get(UNIT_SUFFIX.sub("", key_))
+    return entry[0] if entry else None
+
+
+def _marks(row: list[Tok]) -> tuple[set[str], set[str]]:
+    """The labels of a row that only a project form / only a department form carries."""
+    project: set[str] = set()
+    department: set[str] = set()
+    for tok in row:
+        k = _label_key(tok.text)
+        field = _field_of(k)
+        if field in PROJECT_MARK_FIELDS or k in PROJECT_MARK_LABELS:
+            project.add(field or k)
+        elif field in DEPARTMENT_MARK_FIELDS or k in DEPARTMENT_MARK_LABELS:
+            department.add(field or k)
+    return project, department
+
+
+_OPENER_LABELS = {k for k, (field, _) in FIELD_LABELS.items() if field in FORM_OPENER_FIELDS} | FORM_OPENER_LABELS
+# The last two CJK characters of each opener label: a cheap test before normalising a cell.
+_OPENER_TAILS = {"".join(re.findall(r"[\u4e00-\u9fff]", k)[-2:]) for k in _OPENER_LABELS}
+
+
+def _is_opener(row: list[Tok]) -> bool:
+    """A row holding a label that opens a form ("项目基本情况 | 项目名称 | 科普基金")."""
+    for tok in row[:3]:
+        if not any(tail in tok.text for tail in _OPENER_TAILS):
+            continue
+        k = _label_key(tok.text)
+        if _field_of(k) in FORM_OPENER_FIELDS or k in FORM_OPENER_LABELS:
+            return True
+    return False
+
+
+def _is_head_row(row: list[Tok]) -> bool:
+    """A row that heads the form below it: its title, its year line, its 编制单位 line."""
+    if len(row) == 1 and (standalone_year(row[0].text) or _heading_text(row[0].text)):
+        return True
+    return _field_of(_label_key(row[0].text)) == "seal_unit"
+
+
+def content_kind(rows: list[list[Tok]]) -> str | None:
+    """The kind of form these rows hold, from what they hold: an indicator block (its header row,
+    or headings of two of 产出/效益/满意度) with labels of one kind of form, or three such labels
+    when the copy stops before the indicators. None: not a form (a notice, an allocation table)."""
+    project: set[str] = set()
+    department: set[str] = set()
+    levels: set[str] = set()
+    header = False
+    for row in rows:
+        header = header or is_header_row(row)
+        p, d = _marks(row)
+        project |= p
+        department |= d
+        levels |= {lv for tok in row for lv in [_content_level1(tok.text)] if lv}
+    indicators = header or len(levels) >= 2
+    marks = len(project) + len(department)
+    if indicators and not marks:
+        return _kind_of_heading(rows)  # a bare indicator block under "XX项目绩效目标"
+    if not marks or (not indicators and (marks < 3 or not _has_amount(rows))):
+        return None  # without indicators, labels with no figure are a template or instructions
+    return "department" if len(department) > len(project) else "project"
+
+
+def _kind_of_heading(rows: list[list[Tok]]) -> str | None:
+    heading = _heading(rows)
+    text = key(heading.text) if heading is not None else ""
+    return next((kind for kind, words in HEADING_KIND_WORDS.items() if any(w in text for w in words)), None)
+
+
+def _has_amount(rows: list[list[Tok]]) -> bool:
+    return any(_AMOUNT_ONLY.match(half_width(t.text).strip()) for row in rows for t in row)
+
+
+def _table_of(row: list[Tok]) -> tuple | None:
+    loc = row[0].loc
+    return (loc.sheet, loc.table) if loc is not None and loc.table is not None else None
+
+
+def split_forms(rows: list[list[Tok]]) -> list[list[list[Tok]]]:
+    """Several untitled forms in a row: a label that opens a form (项目名称, 部门(单位)名称, 转移支付
+    (项目)名称), or a new table or sheet, after an indicator block starts the next one."""
+    parts: list[list[list[Tok]]] = [[]]
+    seen_indicators = False
+    table = None
+    for row in rows:
+        new_table = _table_of(row) is not None and table is not None and _table_of(row) != table
+        table = _table_of(row) or table
+        if seen_indicators and new_table:
+            parts.append([])
+            seen_indicators = False
+        elif seen_indicators and _is_opener(row):
+            head: list[list[Tok]] = []
+            while parts[-1] and _is_head_row(parts[-1][-1]):  # its title and 编制单位 come with it
+                head.insert(0, parts[-1].pop())
+            parts.append(head)
+            seen_indicators = False
+        parts[-1].append(row)
+        seen_indicators = seen_indicators or is_header_row(row) or any(_content_level1(t.text) for t in row)
+    return [p for p in parts if p]
+
+
+def _heading(rows: list[list[Tok]]) -> Tok | None:
+    """The line standing alone above an untitled form's first label ("XX局2025年项目绩效目标和指标"):
+    its title as written, even when it names no kind. Not a year line, an 附件 number or a label."""
+    for row in rows:
+        if any(_marks(row)) or is_header_row(row) or any(_content_level1(t.text) for t in row):
+            return None
+        if len(row) == 1 and _heading_text(row[0].text):
+            return row[0]
+    return None
+
+
+def _heading_text(text: str) -> bool:
+    text = half_width(text).strip()
+    words = re.sub(r"[(（]?(19|20)\d{2}\s*年度?[)）]?", "", text)
+    return (len(re.findall(r"[\u4e00-\u9fff]", words)) >= 6 and len(text) <= 60 and ":" not in text
+            and any(w in words for w in HEADING_WORDS)
+            and not re.match(r"^(附件|附表|单位|注)", text) and match_label(text, prefix=False) is None)
+
+
+def forms_by_content(kind: str | None, title: Tok | None,
+                     rows: list[list[Tok]]) -> list[tuple[str | None, Tok | None, list[list[Tok]], str]]:
+    """(kind, title, rows, kind_from) for one segment. A titled form keeps its title's kind; a part
+    without a form title (the text before the first title, a cover page) holds the forms its
+    content shows; an allocation table holds none."""
+    if kind == "allocation":
+        return [(None, title, rows, "")]
+    parts = split_forms(rows)
+    out: list[tuple[str | None, Tok | None, list[list[Tok]], str]] = []
+    if kind not in NOT_FORM_KINDS and kind is not None:
+        # A titled form; a second form after it without its own title is known by its content.
+        first = parts[0] if parts else []
+        if kind == "project" and title is not None and not any(w in key(title.text) for w in KIND_WORDS_IN_TITLE) \
+                and content_kind(first) == "department":
+            kind = "department"  # "部门绩效目标表": the title says target table, the content says whose
+        out.append((kind, title, first, "title"))
+        for part in parts[1:]:
+            found = content_kind(part)
+            if found is None:
+                out[-1][2].extend(part)
+                continue
+            heading = _heading(part)
+            out.append((found, heading, [r for r in part if r[0] is not heading], "content"))
+        return out
+    cover: list[list[Tok]] = []
+    for part in parts:
+        found = content_kind(part)
+        if found is None:
+            (out[-1][2] if out else cover).extend(part)  # a notice before the forms, a tail after one
+            continue
+        heading = _heading(part)
+        if heading is not None:
+            # What stands above the heading (a site's header, a notice) is not this form's.
+            at = next(i for i, r in enumerate(part) if r[0] is heading)
+            (out[-1][2] if out else cover).extend(part[:at])
+            part = part[at + 1:]
+        out.append((found, heading, part, "content"))
+    if not out:
+        return [(None, title, rows, "")]
+    if cover or title is not None:  # a cover title's year carries over to the forms
+        out.insert(0, (None, title, cover, ""))
+    return out
+
+
+def _known_label(text: str) -> bool:
+    k = norm_label(text)
+    return (k in FIELD_LABELS or k in SECTION_LABELS or k in HEADER_WORDS or k in PROJECT_MARK_LABELS
+            or k in DEPARTMENT_MARK_LABELS or UNIT_SUFFIX.sub("", k) in FIELD_LABELS)
+
+
+def join_broken_labels(rows: list[list[Tok]]) -> list[list[Tok]]:
+    """A copy that breaks a label cell over two lines ("部门相应职能职" / "责概述", "部门(单位)" /
+    "名称"), or a title ("项目支出绩效目标申" / "报表"): the two pieces are one when together they
+    are a label or a title and neither is alone."""
+    out: list[list[Tok]] = []
+    for row in rows:
+        if out and row and out[-1]:
+            last, first = out[-1][-1], row[0]
+            joined = last.text + first.text
+            label = len(joined) <= 20 and _known_label(joined) and not _known_label(last.text) \
+                and not _known_label(first.text)
+            title = is_title(joined) and not is_title(last.text) and not is_title(first.text)
+            if label or title:
+                out[-1] = out[-1][:-1] + [Tok(joined, last.loc, last.row)]
+                row = row[1:]
+                if not row:
+                    continue
+        out.append(list(row))
+    return out
+
+
 def regroup_free_text(rows: list[list[Tok]]) -> list[list[Tok]]:
     """Free text has no row breaks: start a new row at every label, level or title, and keep
     runs of indicator-header words together as one header row."""
-    from checker.extract.indicators import HEADER_WORDS
-
     out: list[list[Tok]] = []
-    for row in rows:
+    for row in join_broken_labels(rows):
         current: list[Tok] = []
         prev_header = False
         for tok in row:
@@ -476,6 +697,15 @@ def _cut_at_titles(row: list[Tok]) -> list[list[Tok]]:
     return [p for p in parts if p]
 
 
+_SUBTITLE_YEAR = re.compile(r"^\(\s*((?:19|20)\d{2})\s*年度?\s*\)")
+
+
+def _subtitle_year(rows: list[list[Tok]]) -> int | None:
+    """The "(2022年度)" under a title, also when a copy runs the next cell on after it."""
+    m = _SUBTITLE_YEAR.match(half_width(rows[0][0].text).strip()) if rows and rows[0] else None
+    return int(m.group(1)) if m else None
+
+
 def _unit_from_title(title: str) -> str:
     k = half_width(title).strip()
     m = re.search(r"(19|20)\d{2}\s*年", k)
@@ -487,7 +717,9 @@ def _unit_from_title(title: str) -> str:
                 prefix = k[: pm.start()]
                 break
     prefix = prefix.strip(" -—:")
-    return prefix if len(prefix) >= 4 and not re.search(r"附件|附表|\d", prefix) else ""
+    if len(prefix) < 4 or re.search(r"附件|附表|\d", prefix) or not UNIT_NAME_END.search(prefix):
+        return ""
+    return prefix
 
 
 def extract(doc: Document) -> Submission:
@@ -497,32 +729,38 @@ def extract(doc: Document) -> Submission:
     submission = Submission(source=doc.path, format=doc.format, notes=list(doc.notes),
                             artefacts=[Text(value=a.text, loc=a.loc) for a in doc.artefacts])
     cover: FormBuilder | None = None
-    for kind, title, seg_rows in _segments(rows, free_text):
+    parts = [p for seg in _segments(rows, free_text) for p in forms_by_content(*seg)]
+    for kind, title, seg_rows, kind_from in parts:
         builder = FormBuilder(kind, title.text if title else "", title.loc if title else None)
         if title is not None:
-            builder.year = find_year(title.text)
+            builder.year = find_year(title.text) or _subtitle_year(seg_rows)
             if kind == "project":
                 builder.variant = next((v for v in PROJECT_VARIANTS if v in key(title.text)), "")
         _FormReader(builder, free_text).read(seg_rows)
         if kind is None:
             # A cover page, or text before the first title: its year and contacts carry over.
-            if cover is None or builder.has_content() or builder.text:
+            if cover is None or builder.has_content() or builder.text or builder.year:
                 if cover is not None and cover.year and not builder.year:
                     builder.year = cover.year
                 cover = builder
             continue
-        if not builder.has_content():
+        # A titled form cut off before any field the reader fills still is that form when its
+        # labels say so (转移支付(项目)名称, 中央主管部门 …).
+        if not builder.has_content() and not any(any(_marks(r)) for r in seg_rows):
             continue
         if "unit_name" not in builder.text and title is not None:
             unit = _unit_from_title(title.text)
             if unit:
                 builder.set_text("unit_name", unit, title.loc, how="position")  # guessed from the title
-        submission.forms.append(builder.build(cover))
+        form = builder.build(cover)
+        form.kind_from = kind_from
+        submission.forms.append(form)
         last_builder = builder
     if submission.forms:
         judge_end(submission.forms[-1], last_builder)
     if not submission.forms:
         submission.table_words = table_words(rows)
-        submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")
+        submission.notes.append("未识别出任何绩效目标表：没有“…绩效目标表”一类的表题，"
+                                "内容中也没有带项目或部门栏目的绩效指标块。")
     restore_written(submission.forms, written)
     return submission

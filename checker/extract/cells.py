@@ -158,9 +158,14 @@ def split_run_together(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
+# A form's name that is not the form's title: a file name ("…绩效目标表.docx", "….DOC_第1页"), a table
+# quoted in a sentence (《…绩效目标表》, "现将…申报表", a mirror site's "以下是…欢迎阅读").
+_NAMED_NOT_TITLE = re.compile(r"\.(docx?|xlsx?|pdf|wps|et|txt)\b|_第\d+页|《|》|欢迎|以下是|现将|详见", re.I)
+
+
 def is_title(text: str) -> bool:
     k = key(text)
-    return len(k) <= 60 and any(p.search(k) for _, p in TITLE_PATTERNS)
+    return len(k) <= 60 and any(p.search(k) for _, p in TITLE_PATTERNS) and not _NAMED_NOT_TITLE.search(k)
 
 
 def prepare(rows: list[Row], free_text: bool) -> list[list[Tok]]:

@@ -11,19 +11,67 @@ import re
 # --- form titles ---------------------------------------------------------------------
 # Order matters: the first pattern that matches a title decides the kind.
 TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("spending_direction", re.compile(r"支出方向绩效目标(申报|审批|批复)?表")),
+    # 明细表: a 申报明细表 is the same form under another name.
+    ("spending_direction", re.compile(r"支出方向绩效目标(申报|审批|批复)?(明细)?表")),
     ("special_fund_summary", re.compile(r"专项资金绩效目标汇总表")),
     # 整体 names the whole unit's spending, whoever the unit is (部门, 单位, 卫生院 …).
-    ("department", re.compile(r"整体(支出)?绩效(目标)?(申报|审批|批复|公开|自评)?表")),
+    ("department", re.compile(r"整体(支出)?绩效(目标)?(申报|审批|批复|公开|自评)?(明细)?表")),
     # Self-evaluation tables carry the targets too: 绩效目标自评表, 绩效自评表, 项目自评表.
     ("project", re.compile(r"(项目(支出)?|专项资金|专项转移支付|衔接资金)?"
-                           r"(绩效目标(申报|审批|批复|公开|自评)?表|绩效(申报|审批|批复|公开|自评)表)"
-                           r"|(项目|资金)(绩效)?自评表")),
+                           r"(绩效目标(申报|审批|批复|公开|自评)?(明细)?表|绩效(申报|审批|批复|公开|自评)(明细)?表)"
+                           r"|(项目|资金)(绩效)?自评表"
+                           # 绩效 left out: 项目支出目标申报表
+                           r"|项目(支出)?目标(申报|审批|批复|公开)?(明细)?表")),
+    # Tables published beside the target tables that are not forms: allocation tables
+    # (资金分配表, 资金安排表, 分配明细表). Their rows are never read as a form. A label such as
+    # "资金分配明细" inside a form names no table and is left alone.
+    ("allocation", re.compile(r"(分配|安排)(明细|情况)?表")),
 ]
+# How the name of a unit ends: the words before a title's year are the unit only when they end so
+# ("黄山市公安局2025年…"), not when they name the fund or project ("就业补助资金绩效目标自评表").
+UNIT_NAME_END = re.compile(r"(局|委|委员会|院|会|办|办公室|中心|学校|学院|大学|中学|小学|幼儿园|所|站|馆|队|厅|处|室"
+                           r"|政府|部|社|团|署|科|股|台|公司|集团|联合会|协会|街道|镇|乡|监狱|支队|大队)$")
+# A title that names no kind beyond 绩效目标表 ("2024年部门绩效目标表", "绩效目标申报表(基础设施建设类)")
+# is read as project unless the content is a department's (部门职能, 基本支出/项目支出 …).
+KIND_WORDS_IN_TITLE = ("项目", "专项", "转移支付", "资金", "整体", "汇总", "支出方向")
+# Title kinds that open a segment that is not a form.
+NOT_FORM_KINDS = ("cover", "allocation")
 PROJECT_VARIANTS = ("申报表", "审批表", "批复表", "公开表", "自评表")
 
 # A cover title names the whole bundle ("…2024年预算绩效目标表"), not one form.
 COVER_TITLE = re.compile(r"预算绩效目标表$")
+
+# --- forms known by their content ---------------------------------------------------
+# A part without a recognised title is a form when it holds an indicator block together with
+# labels that only one kind of form carries (or, cut off before its indicators, several such
+# labels). Labels are compared on their label part ("项目名称:绿化" -> 项目名称, "【项目概况】").
+# Fields of the reader's FIELD_LABELS that belong to one kind only:
+PROJECT_MARK_FIELDS = {"project_name", "department", "implementer", "category", "period", "fund_nature",
+                       "project_leader"}
+DEPARTMENT_MARK_FIELDS = {"functions", "basic", "project"}
+# …and labels the reader does not fill but that still say which kind the form is.
+PROJECT_MARK_LABELS = {
+    "转移支付(项目)名称", "转移支付名称", "中央主管部门", "地方主管部门", "省级主管部门", "市级主管部门",
+    "县级主管部门", "资金使用单位", "项目实施单位", "项目单位", "项目概况", "项目内容", "项目编号",
+    "项目类型", "项目联系人", "项目绩效目标", "立项依据", "项目立项依据", "项目主要内容", "对应一级项目",
+    "全年预算数(A)", "年初预算数", "项目资金(万元)", "项目资金情况", "项目基本情况",
+}
+DEPARTMENT_MARK_LABELS = {
+    "部门职能", "部门职责", "单位职责", "主要职能", "部门(单位)基本情况", "部门(单位)资金情况", "人员经费",
+    "公用经费", "整体支出", "部门整体绩效目标", "单位整体绩效目标",
+}
+# Labels that open a form: a second one after an indicator block starts the next form.
+FORM_OPENER_FIELDS = {"project_name", "unit_name", "direction_name"}
+# 项目概况 opens each project of a published list ("【项目概况】:…【产出指标-数量指标】…").
+FORM_OPENER_LABELS = {"转移支付(项目)名称", "转移支付名称", "项目概况"}
+# A line standing alone above an untitled form is its title when it names a table or targets
+# ("…项目绩效目标和指标", "…申报明细表", "…工作情况"), not when it is only a unit's name.
+HEADING_WORDS = ("表", "绩效", "目标", "指标", "情况")
+# Words of an untitled form's heading that say whose targets a bare indicator block holds.
+HEADING_KIND_WORDS = {"department": ("整体",), "project": ("项目", "专项", "资金", "转移支付")}
+# The 一级 levels whose headings, two of them, make an indicator block without its header row
+# (成本 alone is too common a word).
+CONTENT_LEVEL1 = {"产出指标", "效益指标", "满意度指标"}
 
 # --- indicator levels ----------------------------------------------------------------
 LEVEL1 = {

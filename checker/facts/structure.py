@@ -144,19 +144,19 @@ def _year_hint(form: Any) -> str:
     return ""
 
 
-def _title_recognised(title: str, ctx: Any) -> bool:
-    """The title names a kind of target table: a title word of the vocabulary, or a title the
-    reader itself split the forms at (自评表 …); a traditional-character title is read through its
-    simplified form, as the reader reads it."""
-    if not title:
-        return False
-    from checker.extract import title_kind
-    from checker.extract.script import _simplified_same_length
+# A title that names a table ("…申报明细表", "…表(2024年度)"): the reader knew its kind by content.
+_NAMES_TABLE = re.compile(r"表\s*([(（][^()（）]*[)）])?\s*$")
 
-    for text in dict.fromkeys((title, _simplified_same_length(title))):
-        if contains_any(text, words(ctx, "form_title_words")) or title_kind(text) not in (None, "cover"):
-            return True
-    return False
+
+def _title_recognised(form: Any, title: str, ctx: Any) -> bool:
+    """Whether the title says which kind of target table the form is. The reader already judged
+    titles it split forms at (in any script, 自评表 included). A form it knew by content passes
+    when its title names a table (…申报明细表) or it has none (a web copy that lost its title is
+    not this defect); a heading such as "…工作情况" does not say what the table is."""
+    kind_from = getattr(form, "kind_from", "")
+    if kind_from == "title" or (kind_from == "content" and (not title or _NAMES_TABLE.search(title))):
+        return True
+    return bool(title) and bool(contains_any(title, words(ctx, "form_title_words")))
 
 
 def header_fact(form: Any, index: int, ctx: Any) -> dict:
@@ -165,7 +165,7 @@ def header_fact(form: Any, index: int, ctx: Any) -> dict:
     title = (form.title or "").strip()
     fact.update({
         "title": title,
-        "title_recognised": _title_recognised(title, ctx),
+        "title_recognised": _title_recognised(form, title, ctx),
         "has_year": form.year is not None,
     })
     if form.year is not None:
