@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from checker.document import Cell, Row
 from checker.extract.normalize import clean, half_width, key
 from checker.extract.vocabulary import (
-    FIELD_LABELS, INLINE_SPLIT_LABELS, LEVEL1, LEVEL2, TITLE_PATTERNS,
+    FIELD_LABELS, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, INDICATOR_HEADER_WORDS, INLINE_SPLIT_LABELS,
+    LEVEL1, LEVEL2, TITLE_PATTERNS,
 )
 from checker.model import Location
 
@@ -126,6 +127,43 @@ _RUN_TOGETHER_RE = re.compile("|".join(map(re.escape, sorted(set(_RUN_TOGETHER_W
 _PEEL_SET = set(_PEEL_WORDS)
 
 
+_HEADER_RE = re.compile("|".join(map(re.escape, sorted((w for w in INDICATOR_HEADER_WORDS if len(w) >= 2),
+                                                     key=len, reverse=True))))
+_LEVEL_HEADERS = HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3
+
+
+def header_run_cuts(text: str) -> set[int]:
+    """The indicator header written as one run ("…一级指标二级指标三级指标分值年度指标值全年实际值得分…"):
+    a cut before each of its words and after the last, so the header row is seen. Only a run of at
+    least three header words that names a level counts: one header word alone may be a name's."""
+    cuts: set[int] = set()
+    run: list[re.Match[str]] = []
+    for m in [*_HEADER_RE.finditer(text), None]:
+        if m is not None and (not run or m.start() == run[-1].end()):
+            run.append(m)
+            continue
+        if len(run) >= 3 and any(r.group(0) in _LEVEL_HEADERS for r in run):
+            cuts |= {r.start() for r in run} | {run[-1].end()}
+        run = [m] if m is not None else []
+    return cuts
+
+
+_GLUED_FIGURE = re.compile(r"[\u4e00-\u9fff][≥≤><=]?\d+(?:\.\d+)?[%‰]?(?=[\u4e00-\u9fff≥≤><=\d])")
+_SPACED_FIGURE = re.compile(r"(?:^|\s)[≥≤><=]?\d+(?:\.\d+)?[%‰]?(?:\s|$)")
+
+
+def spaces_are_wraps(text: str) -> bool:
+    """A copy whose figures are glued to the words around them ("…到位率100%100%库存…") has no
+    separator between its cells; a space in it is a wrapped line inside a cell ("管理制 度")."""
+    glued = len(_GLUED_FIGURE.findall(text))
+    return glued >= 3 and glued > 3 * len(_SPACED_FIGURE.findall(text))
+
+
+def unwrap(text: str) -> str:
+    """Spaces between Chinese characters of a glued copy are line wraps: drop them."""
+    return re.sub(r"(?<=[\u4e00-\u9fff、,，(（)）])\s+(?=[\u4e00-\u9fff(（)）])", "", text)
+
+
 def split_run_together(text: str) -> list[str]:
     """A long cell holding a whole table (PDF/web copies): cut before each known label.
 
@@ -151,7 +189,7 @@ def split_run_together(text: str) -> list[str]:
                 and not re.match(r"\s*[:：]", text[m.end():]):
             continue
         label_cuts.add(m.start())
-    cuts = [c for c in sorted(label_cuts | title_cuts) if 0 < c < len(text)]
+    cuts = [c for c in sorted(label_cuts | title_cuts | header_run_cuts(text)) if 0 < c < len(text)]
     if len(cuts) < 2:
         return [text]
     bounds = [0] + cuts + [len(text)]
@@ -175,6 +213,8 @@ def prepare(rows: list[Row], free_text: bool) -> list[list[Tok]]:
                 continue
             pieces = [text]
             if free_text and not is_title(text):
+                if spaces_are_wraps(text):
+                    text = unwrap(text)
                 pieces = [q for p in split_words(text) for q in split_run_together(p)]
             for piece in pieces:
                 for part in split_inline_labels(piece):

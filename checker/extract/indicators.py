@@ -10,16 +10,28 @@ from __future__ import annotations
 
 import re
 
-from checker.extract.cells import Tok, norm_label
+from checker.extract.cells import Tok, level_words, norm_label
 from checker.extract.values import COUNT_UNITS, SUFFIX_OPS, parse_target
+from checker.extract.glued import read_cell_run, read_glued
 from checker.extract.vocabulary import (
-    EXPLANATION_ENDS, EXPLANATION_LEADS, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3,
-    HEADER_STANDARD, HEADER_VALUE, INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT,
+    EXPLANATION_ENDS, EXPLANATION_LEADS, HEADER_ACTUAL, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2,
+    HEADER_LEVEL3, HEADER_OP, HEADER_REASON, HEADER_SCORE, HEADER_STANDARD, HEADER_UNIT, HEADER_VALUE,
+    HEADER_WEIGHT, INDICATOR_HEADER_WORDS, INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT,
     TRAILING_TREND_VALUE,
 )
 from checker.model import Indicator
 
-HEADER_WORDS = HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3 | HEADER_VALUE | HEADER_EXPLANATION | HEADER_STANDARD
+HEADER_WORDS = INDICATOR_HEADER_WORDS
+# Header cell -> the role of its column after the name. Columns are known by their header, never by
+# their place: a self-evaluation table may put 分值 before the target and 得分 after the actual.
+_COLUMN_ROLES = [(HEADER_LEVEL3, "name"), (HEADER_VALUE, "value"), (HEADER_EXPLANATION, "explanation"),
+                 (HEADER_STANDARD, "standard"), (HEADER_ACTUAL, "actual"), (HEADER_WEIGHT, "weight"),
+                 (HEADER_SCORE, "score"), (HEADER_REASON, "reason"), (HEADER_OP, "op"), (HEADER_UNIT, "unit")]
+
+
+def column_role(text: str) -> str | None:
+    k = norm_label(text)
+    return next((role for words, role in _COLUMN_ROLES if k in words), None)
 
 
 def _lookup(table: dict[str, list[str]], k: str) -> str | None:
@@ -197,6 +209,29 @@ def _run_of_indicators(data: list[Tok]) -> bool:
             and split_trailing_value(data[0].text) is not None)
 
 
+def _joined_value(value: Tok | None, op: Tok | None, unit: Tok | None) -> Tok | None:
+    """指标性质 "≥" | 指标值 "95" | 计量单位 "%" -> "≥95%": the comparison before the figure and the
+    unit after it, whatever the order of the columns; a unit already written in the value is not repeated."""
+    if value is None or not (op or unit):
+        return value
+    text = value.text.strip()
+    op_text = op.text.strip() if op else ""
+    unit_text = unit.text.strip() if unit else ""
+    if op_text and not (parse_target(op_text + "1").op_explicit or re.fullmatch(r"[≥≤><=≧≦]+", op_text)):
+        op_text = ""  # a 指标性质 that is no comparison ("定量", "正向"): not part of the value
+    if op_text and parse_target(text).op_explicit:
+        op_text = ""
+    if unit_text and (text.endswith(unit_text) or parse_target(text).qualitative or unit_text in ("-", "/")):
+        unit_text = ""
+    if not (op_text or unit_text):
+        return value
+    return Tok(op_text + text + unit_text, value.loc, value.row)
+
+
+# A level's spelling opening a glued piece, longest first ("产出数量指标", "产出数量", "社会效益").
+_LEADING_LEVEL = re.compile("|".join(map(re.escape, level_words())))
+
+
 class IndicatorParser:
     def __init__(self, header: list[Tok] | None):
         self.indicators: list[Indicator] = []
@@ -222,18 +257,17 @@ class IndicatorParser:
             k = norm_label(tok.text)
             if k in HEADER_LEVEL2:
                 self.level2_col = tok.loc.col
-            if k in HEADER_LEVEL3:
-                roles.append("name")
-            elif k in HEADER_VALUE:
-                roles.append("value")
-            elif k in HEADER_EXPLANATION:
-                roles.append("explanation")
+            role = column_role(tok.text)
+            if role == "value" and "value" in roles:
+                role = "ignore"  # a second target column (a region's, a year's): the first is the value
+            if role == "explanation":
                 self.has_explanation = True
-            elif k in HEADER_STANDARD:
-                roles.append("standard")
+            elif role == "standard":
                 self.has_standard = True
+            if role is not None and (roles or role in ("name", "value", "explanation", "standard")):
+                roles.append(role)
             elif roles:
-                roles.append("ignore")  # 实际完成值 / 分值 / 得分 … of self-evaluation tables
+                roles.append("ignore")  # a column the reader does not know
         if "name" in roles and "value" in roles:
             self.roles = roles
             data_header = header[len(header) - len(roles):]
@@ -309,7 +343,16 @@ class IndicatorParser:
                     seen_l2 = True
                     continue
             data.append(tok)
-        if len(data) >= 2 and _run_of_indicators(data):
+        glued = self._glued_roles() and data and len({(t.loc, t.row) for t in data}) == 1 and data[0].loc is not None
+        runs = read_cell_run([t.text for t in data], self._glued_roles()) \
+            if glued and len(data) > len(self._glued_roles()) + 1 else None
+        if glued and all(_LEADING_LEVEL.match(norm_label(t.text)) for t in data):
+            for tok in data:  # pieces of one glued cell, each opening with its 二级 ("产出数量灭火…")
+                self._glued_piece(tok)
+        elif runs and len(runs) >= 2:
+            self._flush_pending()
+            self._emit_cell_run(data, runs)
+        elif len(data) >= 2 and _run_of_indicators(data):
             for tok in data:
                 self._single(tok)
         elif len(data) >= 2:
@@ -322,7 +365,57 @@ class IndicatorParser:
         """A 三级 named like a heading ("服务对象满意度" under 服务对象满意度指标) is a name."""
         return bool(self.col_roles) and tok.loc is not None and self.col_roles.get(tok.loc.col) == "name"
 
+    def _glued_roles(self) -> list[str] | None:
+        """The columns after the name when the header has figure columns besides the target
+        (分值, 实际完成值, 得分 of a self-evaluation table): a glued row is read by them."""
+        if "name" not in self.roles or not set(self.roles) & {"actual", "weight", "score"}:
+            return None
+        return self.roles[self.roles.index("name") + 1:]
+
+    def _emit_cell_run(self, data: list[Tok], runs) -> None:
+        """Rows read from cells that arrive one after another: each cell keeps its own location."""
+        by_text = iter(data)
+        for r in runs:
+            name = next(by_text)
+            value = next(by_text)
+            actual = None
+            for role in [k for k in r.cells if k != "value"]:
+                tok = next(by_text)
+                if role == "actual":
+                    actual = tok
+            self._emit(name, value, [], actual=actual)
+
+    def _glued_piece(self, tok: Tok) -> None:
+        """A piece of a glued cell that opens with a level's short spelling ("产出数量", "社会效益")
+        followed by rows that read by the header: the level is set, the rows are read."""
+        m = _LEADING_LEVEL.match(tok.text)
+        roles = self._glued_roles()
+        if m and roles and read_glued(tok.text[m.end():], roles):
+            word = m.group(0)
+            l1, l2 = level1_of(word), level2_of(word)
+            if l2 and not (l1 and l2 == "成本指标" and self._is_cost_level1(tok, False)):
+                self._set_l2(l2, Tok(word, tok.loc, tok.row))
+            elif l1:
+                self._set_l1(l1, Tok(word, tok.loc, tok.row))
+            tok = Tok(tok.text[m.end():], tok.loc, tok.row)
+        self._single(tok)
+
     def _single(self, tok: Tok) -> None:
+        roles = self._glued_roles()
+        rows = read_glued(tok.text, roles) if roles else None
+        if rows and any(r.cells.get("value") for r in rows):
+            self._flush_pending()
+            for r in rows:
+                if not r.cells.get("value"):
+                    self._single_plain(Tok(r.name, tok.loc, tok.row))
+                    continue
+                actual = r.cells.get("actual")
+                self._emit(Tok(r.name, tok.loc, tok.row), Tok(r.cells["value"], tok.loc, tok.row), [],
+                           actual=Tok(actual, tok.loc, tok.row) if actual else None)
+            return
+        self._single_plain(tok)
+
+    def _single_plain(self, tok: Tok) -> None:
         if self._pending is not None and _value_like(tok.text):
             name, self._pending = self._pending, None
             self._emit(name, tok, [])
@@ -378,10 +471,12 @@ class IndicatorParser:
         if unread and data:
             where = data[0].loc.describe() if data[0].loc else ""
             self.notes.append(f"{where}：指标行中有未能归入列的内容“{' '.join(unread)[:60]}”，可能是另一条指标，请人工核对。")
-        self._emit(fields.get("name"), fields.get("value"), extra, fields.get("explanation"), fields.get("standard"))
+        value = _joined_value(fields.get("value"), fields.get("op"), fields.get("unit"))
+        self._emit(fields.get("name"), value, extra, fields.get("explanation"), fields.get("standard"),
+                   fields.get("actual"))
 
     def _emit(self, name: Tok | None, value: Tok | None, extra: list[Tok], explanation: Tok | None = None,
-              standard: Tok | None = None) -> None:
+              standard: Tok | None = None, actual: Tok | None = None) -> None:
         value_text = value.text if value else ""
         anchor = name or value
         self.indicators.append(Indicator(
@@ -391,7 +486,7 @@ class IndicatorParser:
             explanation=(explanation.text if explanation else "") if self.has_explanation else None,
             standard=(standard.text if standard else "") if self.has_standard else None,
             loc=anchor.loc if anchor else None, name_loc=name.loc if name else None,
-            value_loc=value.loc if value else None,
+            value_loc=value.loc if value else None, actual=actual.text if actual else None,
         ))
         self._l2_used = True
 

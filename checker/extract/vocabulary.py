@@ -65,10 +65,41 @@ INDICATOR_NOISE = {"指标", "绩效指标", "年度绩效指标", "绩效目标
 HEADER_LEVEL1 = {"一级指标", "一级"}
 HEADER_LEVEL2 = {"二级指标", "二级"}
 HEADER_LEVEL3 = {"三级指标", "三级", "指标内容", "指标名称"}
+# The target: the value the indicator row is read for.
 HEADER_VALUE = {"指标值", "指标值及单位", "年度指标值", "目标值", "当年预期实现值", "预期目标值",
-                "指标值(包含数字及文字描述)", "区域目标值"}
+                "指标值(包含数字及文字描述)", "区域目标值", "年初目标值", "年初设定目标", "年初设定目标值",
+                "预期指标值", "年度目标值", "全年指标值", "年度目标指标值", "年度预期指标值", "计划指标值",
+                "年度指标值(A)", "预期目标", "绩效目标值"}
+# Self-evaluation tables: what was achieved (kept apart from the target), and columns that are not
+# values at all (a row's weight, its score, the reasons for a shortfall, remarks).
+HEADER_ACTUAL = {"实际完成值", "全年完成值", "全年实际值", "实际完成指标值", "完成值", "实际值",
+                 "全年实际完成值", "实际完成情况", "全年实际完成情况", "实际完成值(B)", "全年完成值(B)",
+                 "实际完成", "实际达到值"}
+HEADER_WEIGHT = {"分值", "权重", "自评权重", "指标分值", "权重(%)", "分值(分)", "指标权重"}
+HEADER_SCORE = {"得分", "自评得分", "评分", "实际得分", "自评分", "得分(分)"}
+HEADER_REASON = {"未完成原因和改进措施", "未完成原因及改进措施", "未完成原因及拟采取的改进措施",
+                 "未完成原因分析", "偏差原因分析及改进措施", "偏差原因分析", "偏差及原因分析", "偏差原因",
+                 "改进措施", "备注", "偏差原因及改进措施", "未完成原因"}
 HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明"}
 HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准"}
+# Columns joined into the value: a comparison (指标性质 "≥") and a unit (计量单位 "%").
+HEADER_OP = {"指标性质", "指标方向", "运算符号", "符号"}
+HEADER_UNIT = {"计量单位", "度量单位", "单位", "指标值单位", "计量单位(指标值)"}
+# Every header word of the indicator block (a glued copy is cut at a run of them).
+INDICATOR_HEADER_WORDS = (HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3 | HEADER_VALUE | HEADER_ACTUAL | HEADER_WEIGHT
+                          | HEADER_SCORE | HEADER_REASON | HEADER_OP | HEADER_UNIT | HEADER_EXPLANATION
+                          | HEADER_STANDARD)
+# What a self-evaluation table writes for an achieved target, in the actual or the reason column.
+COMPLETION_WORDS = ("达成预期指标", "达成预期目标", "达成预期", "达成目标值", "达成目标", "已达成", "全部达成",
+                    "已完成", "全部完成", "完成", "达到预期", "基本达到", "已达到", "达标", "按规定执行", "已公开", "无")
+# Units a figure is written with in a glued copy, where the words after the figure may be the next
+# cell: only these count as the figure's unit (a 万/亿 in front is allowed: 万粒, 万人次).
+MEASURE_UNITS = ("%", "‰", "人次", "户次", "个月", "小时", "分钟", "工作日", "平方米", "立方米", "平方公里",
+                 "公里", "千米", "厘米", "毫米", "公顷", "公斤", "千克", "米", "亩", "吨", "粒", "起", "件",
+                 "台", "套", "元", "人", "户", "个", "次", "天", "日", "周", "年", "月", "项", "场", "期",
+                 "册", "批", "家", "所", "座", "条", "辆", "名", "份", "篇", "部", "种", "类", "轮", "栋",
+                 "间", "张", "本", "头", "只", "株", "棵", "处", "块", "宗", "所", "支", "村", "镇", "乡",
+                 "校", "床", "课时", "学时", "元/人", "元/亩", "元/吨")
 # The words a 指标解释 opens with before restating its indicator's name ("反映<name>情况").
 EXPLANATION_LEADS = ("反映",)
 # …and the word it closes with ("反映<…>情况").

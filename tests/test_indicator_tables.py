@@ -1,0 +1,95 @@
+"""Indicator tables read by their header, in every layout (issue 13 item 4).
+
+Each rule is proven on a table other than the one that motivated it: a generated table with the
+same header words in another order, or a second real document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker.extract import extract
+from checker.extract.glued import read_glued
+from checker.readers import read_document
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real-docs"
+SHARED = Path("/work/shared/real-docs")
+
+
+def _read(tmp_path, text: str, name: str = "t.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(read_document(str(path)))
+
+
+def _rows(form):
+    return [(i.name, i.value) for i in form.indicators if i.name]
+
+
+SELF_EVAL_HEAD = "项目绩效目标自评表\n（2023年度）\n项目名称：乡村道路养护\n主管部门：某县交通运输局\n"
+
+
+def test_glued_self_evaluation_rows_are_read_by_the_header_order(tmp_path):
+    """Header order 三级指标 年度指标值 分值 全年实际值 得分 (分值 after the target, unlike the
+    Sichuan form that motivated the reader), cells glued, two rows per cell."""
+    text = SELF_EVAL_HEAD + (
+        "绩效指标一级指标二级指标三级指标年度指标值分值全年实际值得分未完成原因及改进措施"
+        "产出指标数量指标养护道路里程≥120公里15125公里15修复桥涵数量8座108座10"
+        "质量指标养护验收合格率100%20100%20"
+        "效益指标社会效益指标群众出行条件改善明显改善10明显改善10\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    got = {(i.name, i.value, i.actual) for i in form.indicators if i.name}
+    assert ("养护道路里程", "≥120公里", "125公里") in got
+    assert ("修复桥涵数量", "8座", "8座") in got
+    assert ("养护验收合格率", "100%", "100%") in got
+    assert ("群众出行条件改善", "明显改善", "明显改善") in got
+
+
+def test_a_target_equal_to_its_actual_is_split_in_the_middle():
+    rows = read_glued("儿童疫苗接种率95%95%学校晨检覆盖率100%100%", ["value", "actual", "reason"])
+    assert [(r.name, r.cells["value"], r.cells.get("actual")) for r in rows] == [
+        ("儿童疫苗接种率", "95%", "95%"), ("学校晨检覆盖率", "100%", "100%")]
+
+
+def test_digits_inside_a_name_are_not_its_value():
+    """"48小时内处置率": the figure inside the name is followed by more name, not by a column."""
+    rows = read_glued("突发事件48小时内处置率不低于98%达成预期指标", ["value", "actual", "reason"])
+    assert [(r.name, r.cells["value"]) for r in rows] == [("突发事件48小时内处置率", "不低于98%")]
+
+
+def test_a_score_before_the_target_is_told_by_the_score_after_the_actual():
+    """分值 12 then target 150万株: "12150万株150万株12" reads 12 | 150万株 | 150万株 | 12."""
+    rows = read_glued("苗木栽植数量12150万株150万株12", ["weight", "value", "actual", "score", "reason"])
+    assert [(r.name, r.cells) for r in rows] == [
+        ("苗木栽植数量", {"weight": "12", "value": "150万株", "actual": "150万株", "score": "12"})]
+
+
+def test_a_written_value_needs_support_from_the_columns_after_it():
+    """"是" inside "…是否…" is not a value; the "是" followed by a completion word is."""
+    rows = read_glued("群众知晓政策是否到位是达成预期指标", ["value", "actual", "reason"])
+    assert [(r.name, r.cells["value"]) for r in rows] == [("群众知晓政策是否到位", "是")]
+
+
+def test_self_evaluation_cells_one_after_another_are_cut_into_rows(tmp_path):
+    """Space-separated cells (a spreadsheet copied as text): several rows in one line, the columns
+    after the target taken as the header orders them."""
+    text = SELF_EVAL_HEAD + (
+        "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 "
+        "产出指标 数量指标 养护道路里程 ≥120公里 125 10 10 修复桥涵数量 8座 8 10 10 "
+        "质量指标 养护验收合格率 100% 达成预期指标 20 20 工程资料完整性 资料齐全规范 达成预期指标 10 10\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert {("养护道路里程", "≥120公里"), ("修复桥涵数量", "8座"), ("养护验收合格率", "100%"),
+            ("工程资料完整性", "资料齐全规范")} <= set(_rows(form))
+
+
+def test_wrapped_lines_inside_glued_cells_stay_inside_the_cell(tmp_path):
+    """A glued copy (figures stuck to the words) keeps PDF wraps as spaces: they are not cell breaks."""
+    text = SELF_EVAL_HEAD + (
+        "一级 指标二级 指标三级指标年度指标 值全年 完成值未完成原因和 改进措施产出指标数量 指标"
+        "道路养护里程达 标率100%100%桥涵维修完 成率95%95%质量指标工程验收合 格率100%100%\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert {("道路养护里程达标率", "100%"), ("桥涵维修完成率", "95%"), ("工程验收合格率", "100%")} \
+        <= set(_rows(form))
