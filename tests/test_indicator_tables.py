@@ -93,3 +93,48 @@ def test_wrapped_lines_inside_glued_cells_stay_inside_the_cell(tmp_path):
     form = _read(tmp_path, text).forms[0]
     assert {("道路养护里程达标率", "100%"), ("桥涵维修完成率", "95%"), ("工程验收合格率", "100%")} \
         <= set(_rows(form))
+
+
+def test_bracketed_headings_with_numbered_indicators(tmp_path):
+    """The notice layout: "【一级-二级】" headings, then "指标N:名称(指标值)" lines."""
+    text = (
+        "某县文化馆2024年项目支出绩效目标表\n项目名称：公共文化服务\n"
+        "【产出指标-数量指标】\n指标1:送戏下乡场次(≥30场)\n指标2:培训文艺骨干人数(≥200人)\n"
+        "【产出指标-时效指标】\n指标1:活动完成时间(2024年12月底前)\n"
+        "【效益指标-社会效益指标】\n指标1:群众文化生活(明显丰富)\n"
+        "【满意度指标-服务对象满意度指标】\n指标1:群众满意度(≥90%)\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    got = [(i.level1, i.level2, i.name, i.value) for i in form.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "送戏下乡场次", "≥30场"),
+        ("产出指标", "数量指标", "培训文艺骨干人数", "≥200人"),
+        ("产出指标", "时效指标", "活动完成时间", "2024年12月底前"),
+        ("效益指标", "社会效益指标", "群众文化生活", "明显丰富"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+    ]
+
+
+def test_a_unit_in_brackets_stays_in_the_name():
+    from checker.extract.indicators import split_labelled_bracket
+
+    assert split_labelled_bracket("成本控制数(万元)") is None
+    assert split_labelled_bracket("视频监控在线率(≥0.97比例)") == ("视频监控在线率", "≥0.97比例")
+
+
+def test_a_row_glued_to_its_explanation_splits_after_the_names_measure_word(tmp_path):
+    """Header 三级指标 指标值 指标解释 评分标准 with each row's cells run together: the target
+    starts after the name's measure word (…率, …数量, …时间) and ends where the explanation begins."""
+    text = PROJECT_HEAD_GLUED + (
+        "一级指标二级指标三级指标指标值指标解释评分标准\n"
+        "产出指标数量指标培训农民人次3000人次以上全年培训农民人次按完成比例计分\n"
+        "时效指标培训完成时间2024年10月底前按期完成培训延期扣分\n"
+        "效益指标社会效益指标农民种植技术水平明显提高抽样调查按调查结果计分\n"
+        "满意度指标服务对象满意度指标参训农民满意度不低于90%问卷调查每降1%扣1分\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert {("培训农民人次", "3000人次以上"), ("培训完成时间", "2024年10月底前"),
+            ("参训农民满意度", "不低于90%")} <= set(_rows(form))
+
+
+PROJECT_HEAD_GLUED = "某县农业农村局2024年项目支出绩效目标表\n项目名称：农民技能培训\n资金总额：30万元\n"

@@ -12,12 +12,12 @@ import re
 
 from checker.extract.cells import Tok, level_words, norm_label
 from checker.extract.values import COUNT_UNITS, SUFFIX_OPS, parse_target
-from checker.extract.glued import read_cell_run, read_glued
+from checker.extract.glued import figure_ends, read_cell_run, read_glued, word_ends
 from checker.extract.vocabulary import (
     EXPLANATION_ENDS, EXPLANATION_LEADS, HEADER_ACTUAL, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2,
     HEADER_LEVEL3, HEADER_OP, HEADER_REASON, HEADER_SCORE, HEADER_STANDARD, HEADER_UNIT, HEADER_VALUE,
     HEADER_WEIGHT, INDICATOR_HEADER_WORDS, INDICATOR_NOISE, LEGACY_PLACEMENT, LEVEL1, LEVEL2, LEVEL2_PARENT,
-    TRAILING_TREND_VALUE,
+    NAME_ENDINGS, TRAILING_TREND_VALUE,
 )
 from checker.model import Indicator
 
@@ -133,6 +133,47 @@ def split_leading_number(text: str) -> tuple[str, str] | None:
     return None
 
 
+# A published notice writes each indicator as "指标1:机柜数量(≥77台)" under a heading
+# "【产出指标-数量指标】": a numbered label, the name, and the target in closing brackets.
+_LABELLED_BRACKET = re.compile(r"^(?:(?:指标|任务)\s*\d+\s*[:：.、]\s*)?(?P<name>[^()（）]*[\u4e00-\u9fff][^()（）]*?)"
+                               r"\s*[(（](?P<value>[^()（）]+)[)）]$")
+_NUMBERED_LABEL = re.compile(r"^(?:指标|任务)\s*\d+\s*[:：.、]")
+
+
+def split_labelled_bracket(text: str) -> tuple[str, str] | None:
+    """"指标1:机柜数量(≥77台)" -> ("机柜数量", "≥77台"); "指标2:服务保障民生(有力保障)" -> (…, "有力保障").
+    Without the numbered label only a figure in the brackets is a value ("成本控制数(万元)" stays a name)."""
+    m = _LABELLED_BRACKET.match(text.strip())
+    if not m:
+        return None
+    value = m.group("value").strip()
+    if _NUMBERED_LABEL.match(text.strip()):
+        return (m.group("name").strip(), value) if len(value) <= 12 else None
+    return (m.group("name").strip(), value) if _figure(value) else None
+
+
+_PER_UNIT = re.compile(r"(?:/[\u4e00-\u9fff]{1,2})?(?:[.·][\u4e00-\u9fff]{1,2})?")
+
+
+def split_leading_value(text: str) -> tuple[str, str, str] | None:
+    """A row glued to its explanation ("补助学生数量168反映补助学生人数…", "残疾学生家庭负担率有所减轻对家庭…"):
+    the name ends with a measure word (率, 数量, 标准, 时间 …) and the target is the figure, date or
+    trend that follows it -> (name, value, the rest)."""
+    for q in range(2, len(text)):
+        if text[q - 1] not in NAME_ENDINGS or len(re.findall(r"[\u4e00-\u9fff]", text[:q])) < 3:
+            continue
+        ends = figure_ends(text, q) or [e for e in word_ends(text, q) if TRAILING_TREND_VALUE.fullmatch(text, q, e)]
+        if not ends:
+            continue
+        end = max(ends)
+        if end < len(text) and text[end].isdigit():
+            continue
+        if "/" in text[q:end] or text.startswith("/", end):  # "17元/人.每天": a rate per person and day
+            end = _PER_UNIT.match(text, end).end()
+        return text[:q], text[q:end], text[end:]
+    return None
+
+
 def split_trailing_trend(text: str) -> tuple[str, str] | None:
     """"义务教育优质均衡发展情况稳步提高" -> ("义务教育优质均衡发展情况", "稳步提高")."""
     m = TRAILING_TREND_VALUE.search(text)
@@ -232,6 +273,9 @@ def _joined_value(value: Tok | None, op: Tok | None, unit: Tok | None) -> Tok | 
 _LEADING_LEVEL = re.compile("|".join(map(re.escape, level_words())))
 
 
+_PUNCTUATION_ONLY = re.compile(r"[【】\[\]\-—–_·:：、|]+")
+
+
 class IndicatorParser:
     def __init__(self, header: list[Tok] | None):
         self.indicators: list[Indicator] = []
@@ -323,8 +367,8 @@ class IndicatorParser:
         seen_l1 = seen_l2 = False
         for tok in row:
             k = norm_label(tok.text)
-            if not data and (k in INDICATOR_NOISE or k in HEADER_WORDS):
-                continue
+            if not data and (k in INDICATOR_NOISE or k in HEADER_WORDS or _PUNCTUATION_ONLY.fullmatch(k)):
+                continue  # a header, or the brackets and dash of a "【产出指标-数量指标】" heading
             if not data and not self._in_name_column(tok):
                 l1, l2 = level1_of(tok.text), (None if seen_l2 else level2_of(tok.text))
                 if l1 == "成本指标" and l2 == "成本指标":
@@ -364,6 +408,13 @@ class IndicatorParser:
     def _in_name_column(self, tok: Tok) -> bool:
         """A 三级 named like a heading ("服务对象满意度" under 服务对象满意度指标) is a name."""
         return bool(self.col_roles) and tok.loc is not None and self.col_roles.get(tok.loc.col) == "name"
+
+    def _free_columns_after_value(self) -> bool:
+        """The header puts written columns (指标解释, 评分标准) right after the target."""
+        if "value" not in self.roles:
+            return False
+        after = self.roles[self.roles.index("value") + 1:]
+        return bool(after) and after[0] in ("explanation", "standard")
 
     def _glued_roles(self) -> list[str] | None:
         """The columns after the name when the header has figure columns besides the target
@@ -437,7 +488,12 @@ class IndicatorParser:
                 self._single(Tok(piece, tok.loc, tok.row))
             return
         self._flush_pending()
-        split = (split_trailing_value(tok.text) or split_trailing_trend(tok.text)
+        glued = split_leading_value(tok.text) if self._free_columns_after_value() else None
+        if glued:
+            name, value, rest = (Tok(t, tok.loc, tok.row) for t in glued)
+            self._emit(name, value, [], rest if rest.text else None)
+            return
+        split = (split_labelled_bracket(tok.text) or split_trailing_value(tok.text) or split_trailing_trend(tok.text)
                  or split_leading_percent(tok.text) or split_leading_number(tok.text))
         if split:
             name, value = split

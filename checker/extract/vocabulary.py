@@ -59,7 +59,9 @@ LEGACY_PLACEMENT = {("产出指标", "成本指标"), ("效益指标", "服务�
 
 # Cells inside the indicator block that carry no data (split merged labels, headers).
 INDICATOR_NOISE = {"指标", "绩效指标", "年度绩效指标", "绩效目标情况", "本年度绩效指标", "年度指标",
-                   "绩效目标", "绩效指标情况", "项目绩效指标"}
+                   "绩效目标", "绩效指标情况", "项目绩效指标",
+                   # an empty row's 度量单位 "-" and 指标值类型 run together
+                   "定性", "定量", "-定性", "-定量"}
 
 # Header cells of the indicator block, by column meaning.
 HEADER_LEVEL1 = {"一级指标", "一级"}
@@ -80,15 +82,20 @@ HEADER_SCORE = {"得分", "自评得分", "评分", "实际得分", "自评分",
 HEADER_REASON = {"未完成原因和改进措施", "未完成原因及改进措施", "未完成原因及拟采取的改进措施",
                  "未完成原因分析", "偏差原因分析及改进措施", "偏差原因分析", "偏差及原因分析", "偏差原因",
                  "改进措施", "备注", "偏差原因及改进措施", "未完成原因"}
-HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明"}
-HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准"}
+HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明", "指标值内容", "指标内涵"}
+HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准", "评(扣分标准)", "评(扣)分标准说明"}
+# Columns that say how a value is measured, not what it is (定量/定性).
+HEADER_IGNORE = {"指标值类型", "指标类型", "指标属性"}
 # Columns joined into the value: a comparison (指标性质 "≥") and a unit (计量单位 "%").
 HEADER_OP = {"指标性质", "指标方向", "运算符号", "符号"}
 HEADER_UNIT = {"计量单位", "度量单位", "单位", "指标值单位", "计量单位(指标值)"}
 # Every header word of the indicator block (a glued copy is cut at a run of them).
 INDICATOR_HEADER_WORDS = (HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3 | HEADER_VALUE | HEADER_ACTUAL | HEADER_WEIGHT
                           | HEADER_SCORE | HEADER_REASON | HEADER_OP | HEADER_UNIT | HEADER_EXPLANATION
-                          | HEADER_STANDARD)
+                          | HEADER_STANDARD | HEADER_IGNORE)
+# The last character of an indicator's name: a measure (…率, …数量, …满意度, …标准, …时间). Where a
+# name and its target are glued to the explanation after them, the target starts after one of these.
+NAME_ENDINGS = "率数量度准间例性额积本次况值期限费价"
 # What a self-evaluation table writes for an achieved target, in the actual or the reason column.
 COMPLETION_WORDS = ("达成预期指标", "达成预期目标", "达成预期", "达成目标值", "达成目标", "已达成", "全部达成",
                     "已完成", "全部完成", "完成", "达到预期", "基本达到", "已达到", "达标", "按规定执行", "已公开", "无")
@@ -197,5 +204,5 @@ GRADED_WORDS = ["好", "较好", "一般", "较差", "差", "优", "优秀", "�
 # word with its modifier. Without a modifier ("消耗下降率") the words are part of a name.
 TRAILING_TREND_VALUE = re.compile(
     r"(?P<value>(?:稳步|持续|明显|有所|逐步|进一步|显著|不断|大幅|较大|稳定)"
-    r"(?:提高|提升|改善|增强|增加|增长|下降|减少|降低|优化|好转|扩大))$"
+    r"(?:提高|提升|改善|增强|增加|增长|下降|减少|降低|减轻|优化|好转|扩大))$"
 )
