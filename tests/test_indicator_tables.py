@@ -138,3 +138,26 @@ def test_a_row_glued_to_its_explanation_splits_after_the_names_measure_word(tmp_
 
 
 PROJECT_HEAD_GLUED = "某县农业农村局2024年项目支出绩效目标表\n项目名称：农民技能培训\n资金总额：30万元\n"
+
+
+def test_comparison_and_unit_columns_join_the_value_in_any_column_order(tmp_path):
+    """指标值 | 指标性质 | 度量单位 (the Chongqing form has 计量单位 | 指标性质 | 指标值): ≥ 95 % -> ≥95%."""
+    text = PROJECT_HEAD_GLUED + (
+        "一级指标\t二级指标\t三级指标\t指标值\t指标性质\t度量单位\t备注\n"
+        "产出指标\t数量指标\t培训农民人次\t3000\t≥\t人次\t无\n"
+        "\t质量指标\t培训合格率\t95\t≥\t%\t\n"
+        "效益指标\t社会效益指标\t种植技术水平\t明显提高\t定性\t\t\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert _rows(form) == [("培训农民人次", "≥3000人次"), ("培训合格率", "≥95%"), ("种植技术水平", "明显提高")]
+
+
+def test_a_header_wrapped_over_two_rows_is_one_header(tmp_path):
+    """The 指标值 header cell on the line under the others, each row's figure on its own line."""
+    text = PROJECT_HEAD_GLUED + (
+        "一级指标\t二级指标\t三级指标\t度量单位\t指标性质\n指标值\n"
+        "产出指标\t数量指标\t培训农民人次\t人次\t≥\n3000\n"
+        "\t质量指标\t培训合格率\t%\t≥\n95\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert _rows(form) == [("培训农民人次", "≥3000人次"), ("培训合格率", "≥95%")]

@@ -292,6 +292,9 @@ class IndicatorParser:
         self.has_explanation = False
         self.has_standard = False
         self.col_roles: dict[int, str] = {}  # header column -> role, to place rows with empty cells
+        self._header = list(header or [])
+        self.header_roles: list[str] = []
+        self._partial: dict[str, Tok] | None = None  # a row whose target cell came on the next line
         if header:
             self._read_header(header)
 
@@ -312,6 +315,7 @@ class IndicatorParser:
                 roles.append(role)
             elif roles:
                 roles.append("ignore")  # a column the reader does not know
+        self.header_roles = roles
         if "name" in roles and "value" in roles:
             self.roles = roles
             data_header = header[len(header) - len(roles):]
@@ -362,7 +366,31 @@ class IndicatorParser:
         return self.l1 != "产出指标"
 
     # -- rows --------------------------------------------------------------------------
+    def _continues_header(self, row: list[Tok]) -> bool:
+        """A header that spans two rows (its 指标值 cell wrapped under the rest): the columns combine."""
+        return (bool(self._header) and not self.indicators and self._pending is None
+                and "value" not in self.header_roles and all(norm_label(t.text) in HEADER_WORDS for t in row))
+
+    def _completes_partial(self, row: list[Tok]) -> bool:
+        if self._partial is None:
+            return False
+        partial, self._partial = self._partial, None
+        tok = row[0]
+        if len(row) == 1 and not level1_of(tok.text) and not level2_of(tok.text) and _value_like(tok.text):
+            partial["value"] = tok
+            self._emit_fields(partial, [])
+            return True
+        self._emit_fields(partial, [])
+        return False
+
     def feed(self, row: list[Tok]) -> None:
+        if self._continues_header(row):
+            self._header += row
+            self._read_header(self._header)
+            self.col_roles = {}  # the wrapped cell's column says nothing about where its values stand
+            return
+        if self._completes_partial(row):
+            return
         data: list[Tok] = []
         seen_l1 = seen_l2 = False
         for tok in row:
@@ -502,6 +530,9 @@ class IndicatorParser:
         self._pending = tok
 
     def _flush_pending(self) -> None:
+        if self._partial is not None:
+            partial, self._partial = self._partial, None
+            self._emit_fields(partial, [])
         if self._pending is not None:
             tok, self._pending = self._pending, None
             self._emit(tok, None, [])
@@ -527,6 +558,13 @@ class IndicatorParser:
         if unread and data:
             where = data[0].loc.describe() if data[0].loc else ""
             self.notes.append(f"{where}：指标行中有未能归入列的内容“{' '.join(unread)[:60]}”，可能是另一条指标，请人工核对。")
+        if not roles and "value" in self.roles and "value" not in fields and self.roles.index("value") >= len(data) \
+                and "name" in fields:
+            self._partial = fields  # the row goes on in the next line (a cell-per-line copy)
+            return
+        self._emit_fields(fields, extra)
+
+    def _emit_fields(self, fields: dict[str, Tok], extra: list[Tok]) -> None:
         value = _joined_value(fields.get("value"), fields.get("op"), fields.get("unit"))
         self._emit(fields.get("name"), value, extra, fields.get("explanation"), fields.get("standard"),
                    fields.get("actual"))
