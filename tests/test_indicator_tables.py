@@ -161,3 +161,18 @@ def test_a_header_wrapped_over_two_rows_is_one_header(tmp_path):
     )
     form = _read(tmp_path, text).forms[0]
     assert _rows(form) == [("培训农民人次", "≥3000人次"), ("培训合格率", "≥95%")]
+
+
+def test_a_glued_row_with_a_unit_column_before_the_figures(tmp_path):
+    """Header 指标名称 计量单位 指标性质 指标值 指标权重(分) 全年完成值 指标得分(分), cells glued: the unit
+    cell comes first, the figures are bare, decimals may be cut ("0.5 10 0.3 10")."""
+    text = (
+        "某县水利局2023年度部门整体绩效自评表\n"
+        "指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+        "农村供水工程维修完成率%95109810水质检测合格率%≥9010928"
+        "水土流失治理面积平方公里3.5103.810工程事故发生率%0.5100.310\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    got = {(i.name, i.value, i.actual) for i in form.indicators}
+    assert {("农村供水工程维修完成率", "95%", "98"), ("水质检测合格率", "≥90%", "92"),
+            ("水土流失治理面积", "3.5平方公里", "3.8"), ("工程事故发生率", "0.5%", "0.3")} <= got

@@ -96,7 +96,7 @@ def _drop_prefix(text: str, word: str) -> str:
     return text[i:]
 
 
-_JOINS_NUMBER = re.compile(r"^[年月日万元%个次人度期项号)）]")
+_JOINS_NUMBER = re.compile(r"^[年月日万元%个次人度期项号岁)）]")  # "7 岁以下儿童…": an age, not two cells
 
 
 def split_words(text: str) -> list[str]:

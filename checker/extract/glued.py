@@ -38,6 +38,11 @@ class GluedRow:
     cells: dict[str, str] = field(default_factory=dict)
 
 
+def is_date(text: str) -> bool:
+    """"2021年12月31日", "2024年10月底前": a deadline written as a date is a value."""
+    return bool(_DATE.fullmatch(half_width(text).replace(" ", ""))) and len(text) > 5
+
+
 def _number_ends(text: str, p: int) -> list[int]:
     """Every place a bare number starting at p may end ("20100%" -> 20 or 201 or 2010 …)."""
     m = _NUMBER.match(text, p)
@@ -50,8 +55,8 @@ def _number_ends(text: str, p: int) -> list[int]:
         if k > 1 and digits[0] == "0":
             break
         ends.append(p + k)
-    if "." in digits:
-        ends.append(m.end())
+    if "." in digits:  # "0.910010": 0.9 then 10 …, the decimals may be cut too
+        ends = [e for e in ends if e < p + int_len] + [p + int_len + 1 + j for j in range(1, len(digits) - int_len)]
     return ends
 
 
@@ -120,16 +125,39 @@ def _score_number(text: str) -> bool:
 
 def _tokens(text: str, p: int, role: str) -> list[int]:
     if role in ("weight", "score"):
-        return [e for e in _number_ends(text, p) if _score_number(text[p:e]) and not _unit_after(text, e)]
+        ends = [e for e in _number_ends(text, p) if _score_number(text[p:e])
+                and not (role == "weight" and _unit_after(text, e))]  # a score may meet the next name's 天…
+        return [e for e in ends if float(text[p:e]) > 0] if role == "weight" else ends  # no row weighs 0
     if role == "reason":
         ends = [p + len(w) for w in COMPLETION_WORDS if text.startswith(w, p)]
         return [max(ends)] if ends else []
+    if role == "unit":  # a 计量单位 cell: the unit alone ("%", "万亩")
+        return _unit_after(text, p)
+    if role == "op":  # a 指标性质 cell: the comparison alone
+        return next(([p + len(op)] for op in _OPS if text.startswith(op, p)), [])
     ends = set(figure_ends(text, p)) | set(word_ends(text, p)) | set(_repeat_len(text, p))
     return sorted(ends)
 
 
-def _starts_value(text: str, p: int) -> bool:
-    return bool(figure_ends(text, p) or word_ends(text, p))
+def _starts_value(text: str, p: int, roles: tuple[str, ...] = ()) -> bool:
+    """Whether the columns after a name can start at p (a 计量单位 cell may come first: "…完成率%90…")."""
+    return bool(figure_ends(text, p) or word_ends(text, p) or "unit" in roles and _unit_after(text, p)
+                or "op" in roles and _tokens(text, p, "op"))
+
+
+def _magnitude(text: str) -> float | None:
+    m = _NUMBER.search(text)
+    return float(m.group(0)) if m else None
+
+
+def _near(target: str, actual: str | None) -> float:
+    """An actual of the target's order (90 and 100, not 9 and 101001) supports the reading."""
+    a, b = _magnitude(target), _magnitude(actual or "")
+    if a is None or b is None:
+        return 0.0
+    if a == b == 0 or (a > 0 and 0.5 <= b / a <= 2):
+        return 2.0
+    return 0.0
 
 
 def _qualitative_confirmed(value: str, cells: dict[str, str]) -> bool:
@@ -162,12 +190,16 @@ class _Reader:
             return 0.0, []
         best: tuple[float, list[GluedRow]] | None = (-5.0, [GluedRow(text[p:])])
         for q in range(p + 2, len(text)):
-            if not _starts_value(text, q) or not _CJK.search(text[q - 1]) and text[q - 1] not in ")）":
+            if not _starts_value(text, q, tuple(self.roles[:2])) or not _CJK.search(text[q - 1]) and text[q - 1] not in ")）":
                 continue
             name = text[p:q]
             if len(_CJK.findall(name)) < 2 or not (_CJK.match(name) or name[0].isalnum() or name[0] in "(（“\""):
                 continue
+            # A name holding a comparison or a percentage ("…里程≥120公里") has swallowed its target.
+            odd_name = 6.0 if re.search(r"[≥≤><]\d|\d%", name) else 0.0
+            odd_name += 4.0  # each row must earn its place: more rows are no better reading
             for end, cells, score in self._columns(q, 0):
+                score -= odd_name
                 rest = self._best(end)
                 if rest is None:
                     continue
@@ -179,11 +211,15 @@ class _Reader:
     def _columns(self, p: int, i: int) -> list[tuple[int, dict[str, str], float]]:
         """Readings of the columns roles[i:] from p: (end, cells, support)."""
         text = self.text
-        if i == len(self.roles) or self.roles[i] not in FIGURE_ROLES + ("reason",):
+        if i == len(self.roles) or self.roles[i] not in FIGURE_ROLES + ("reason", "unit", "op"):
             return [(p, {}, 0.0)] if self._row_may_end(p) else []
         role = self.roles[i]
         out: list[tuple[int, dict[str, str], float]] = []
-        for end in _tokens(text, p, role):
+        ends = _tokens(text, p, role)
+        if role in ("value", "actual") and "unit" in self.roles:
+            # The unit has its own column: the figures are bare (a comparison allowed).
+            ends = [e for e in ends if re.fullmatch(r"[^\d]{0,4}\d+(?:\.\d+)?", text[p:e])]
+        for end in ends:
             for e2, cells, score in self._columns(end, i + 1):
                 value = text[p:end]
                 if role == "value" and not (self._confirmed(cells) or e2 == len(text)):
@@ -198,15 +234,19 @@ class _Reader:
                         continue
                 # A run of digits cut before a figure with a unit ("20" + "100%") is rarely the reading.
                 cut = 0.0
-                if p and text[p - 1].isdigit() and text[p].isdigit():
-                    cut = 3.0 if value.isdigit() else 6.0
+                if p and text[p - 1].isdigit() and text[p].isdigit() and not value.isdigit():
+                    cut = 6.0
+                if role == "value" and value.isdigit() and end < len(text) and text[end].isdigit():
+                    cut += 5.0  # "63" is rather one target than 6 and 3
                 out.append((e2, {role: value, **cells}, score - cut + self._support(role, value, cells)))
         if role != "value":  # a column left empty
             for e2, cells, score in self._columns(p, i + 1):
-                out.append((e2, cells, score - (2.0 if role in ("weight", "score") else 0.5)))
+                out.append((e2, cells, score - {"weight": 2.0, "score": 2.0, "unit": 0.0, "op": 0.0}.get(role, 0.5)))
         return out
 
     def _row_may_end(self, p: int) -> bool:
+        if p and self.text[p - 1].isdigit() and any(e - p >= 2 or self.text[p] in "%‰" for e in _unit_after(self.text, p)):
+            return False  # "12150万株": the unit belongs to the figure before it, it opens no name
         return p >= len(self.text) or bool(_CJK.match(self.text, p)) or self.text[p] in "(（【[“\"…·.,，;；:：、"
 
     @staticmethod
@@ -217,7 +257,7 @@ class _Reader:
     @staticmethod
     def _support(role: str, value: str, cells: dict[str, str]) -> float:
         if role == "value":
-            return 10.0 + (4.0 if cells.get("actual") == value else 0.0)
+            return 10.0 + (4.0 if cells.get("actual") == value else 0.0) + _near(value, cells.get("actual"))
         if role == "weight":
             return 2.0 + (3.0 if cells.get("score") == value else 0.0)
         return 1.0

@@ -12,7 +12,7 @@ import re
 
 from checker.extract.cells import Tok, level_words, norm_label
 from checker.extract.values import COUNT_UNITS, SUFFIX_OPS, parse_target
-from checker.extract.glued import figure_ends, read_cell_run, read_glued, word_ends
+from checker.extract.glued import figure_ends, is_date, read_cell_run, read_glued, word_ends
 from checker.extract.vocabulary import (
     EXPLANATION_ENDS, EXPLANATION_LEADS, HEADER_ACTUAL, HEADER_EXPLANATION, HEADER_LEVEL1, HEADER_LEVEL2,
     HEADER_LEVEL3, HEADER_OP, HEADER_REASON, HEADER_SCORE, HEADER_STANDARD, HEADER_UNIT, HEADER_VALUE,
@@ -240,7 +240,7 @@ def _figure(text: str) -> bool:
 
 def _value_like(text: str) -> bool:
     t = parse_target(text)
-    return not t.qualitative or t.graded or len(text) <= 8
+    return not t.qualitative or t.graded or len(text) <= 8 or is_date(text)
 
 
 def _run_of_indicators(data: list[Tok]) -> bool:
@@ -295,8 +295,15 @@ class IndicatorParser:
         self._header = list(header or [])
         self.header_roles: list[str] = []
         self._partial: dict[str, Tok] | None = None  # a row whose target cell came on the next line
-        if header:
-            self._read_header(header)
+        # A run-on copy may carry the first rows on the header's line: they are data, not columns.
+        cut = len(self._header)
+        while cut > 0 and norm_label(self._header[cut - 1].text) not in HEADER_WORDS:
+            cut -= 1
+        self._header, rest = self._header[:cut], self._header[cut:]
+        if self._header:
+            self._read_header(self._header)
+        if rest and self._header and len({t.loc for t in rest} | {self._header[-1].loc}) == 1:
+            self.feed(rest)
 
     def _read_header(self, header: list[Tok]) -> None:
         roles: list[str] = []
@@ -488,9 +495,9 @@ class IndicatorParser:
                 if not r.cells.get("value"):
                     self._single_plain(Tok(r.name, tok.loc, tok.row))
                     continue
-                actual = r.cells.get("actual")
-                self._emit(Tok(r.name, tok.loc, tok.row), Tok(r.cells["value"], tok.loc, tok.row), [],
-                           actual=Tok(actual, tok.loc, tok.row) if actual else None)
+                cell = {role: Tok(text, tok.loc, tok.row) for role, text in r.cells.items()}
+                value = _joined_value(cell["value"], cell.get("op"), cell.get("unit"))
+                self._emit(Tok(r.name, tok.loc, tok.row), value, [], actual=cell.get("actual"))
             return
         self._single_plain(tok)
 
