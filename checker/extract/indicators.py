@@ -302,8 +302,9 @@ class IndicatorParser:
         self._header, rest = self._header[:cut], self._header[cut:]
         if self._header:
             self._read_header(self._header)
-        if rest and self._header and len({t.loc for t in rest} | {self._header[-1].loc}) == 1:
-            self.feed(rest)
+        if rest and self._header and len({t.loc for t in rest} | {self._header[-1].loc}) == 1 \
+                and any(re.search(r"\d", t.text) for t in rest):
+            self.feed(rest)  # (words without a figure are a second header row: region names …)
 
     def _read_header(self, header: list[Tok]) -> None:
         roles: list[str] = []
