@@ -572,6 +572,16 @@ class IndicatorParser:
             return
         self._emit_fields(fields, extra)
 
+    @staticmethod
+    def _explanation_in_name(name: Tok) -> tuple[Tok, Tok | None]:
+        """"办公大楼维修次数反映办公大楼全年维修维护情况": a run-on copy of a table with an explanation
+        column glues the name to its explanation; the explanation opens with its lead word (反映)."""
+        for lead in EXPLANATION_LEADS:
+            at = name.text.find(lead)
+            if at >= 2 and len(re.findall(r"[\u4e00-\u9fff]", name.text[:at])) >= 2:
+                return Tok(name.text[:at], name.loc, name.row), Tok(name.text[at:], name.loc, name.row)
+        return name, None
+
     def _emit_fields(self, fields: dict[str, Tok], extra: list[Tok]) -> None:
         value = _joined_value(fields.get("value"), fields.get("op"), fields.get("unit"))
         self._emit(fields.get("name"), value, extra, fields.get("explanation"), fields.get("standard"),
@@ -579,6 +589,12 @@ class IndicatorParser:
 
     def _emit(self, name: Tok | None, value: Tok | None, extra: list[Tok], explanation: Tok | None = None,
               standard: Tok | None = None, actual: Tok | None = None) -> None:
+        if name is not None and explanation is None and standard is None and (self.has_explanation or self.has_standard):
+            name, written = self._explanation_in_name(name)
+            if written is not None and self.has_explanation:
+                explanation = written
+            elif written is not None:
+                standard = written
         value_text = value.text if value else ""
         anchor = name or value
         self.indicators.append(Indicator(
