@@ -176,3 +176,18 @@ def test_a_glued_row_with_a_unit_column_before_the_figures(tmp_path):
     got = {(i.name, i.value, i.actual) for i in form.indicators}
     assert {("农村供水工程维修完成率", "95%", "98"), ("水质检测合格率", "≥90%", "92"),
             ("水土流失治理面积", "3.5平方公里", "3.8"), ("工程事故发生率", "0.5%", "0.3")} <= got
+
+
+def test_score_labels_and_required_notes_are_not_names(tmp_path):
+    """"产出指标(40分)", a lone "(20分)" cell and the template's "(必填)" notes are labels, not indicators."""
+    text = PROJECT_HEAD_GLUED + (
+        "一级指标\t二级指标\t三级指标\t指标值\n"
+        "产出指标(40分)\t数量指标(必填)\t培训农民人次\t≥3000人次\n"
+        "(20分)\t质量指标(必填硬性指标)\t培训合格率\t≥95%\n"
+        "满意度指标(10分)\t服务对象满意度指标\t(必填)\t\n"
+        "\t\t参训农民满意度\t≥90%\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert [(i.level2, i.name, i.value) for i in form.indicators if i.name] == [
+        ("数量指标", "培训农民人次", "≥3000人次"), ("质量指标", "培训合格率", "≥95%"),
+        ("服务对象满意度指标", "参训农民满意度", "≥90%")]

@@ -68,6 +68,10 @@ def split_inline_labels(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# A note after a level heading: its score ("(40分)") or the template's "(必填)", "(必填硬性指标)".
+_LEVEL_NOTE = re.compile(r"^\s*[(（](?:\d+(?:\.\d+)?分|必填[^)）]{0,8})[)）]\s*")
+
+
 def peel_levels(text: str) -> list[str]:
     """"产出指标数量指标农村…100%" -> ["产出指标", "数量指标", "农村…100%"]."""
     out: list[str] = []
@@ -79,7 +83,7 @@ def peel_levels(text: str) -> list[str]:
         if word is None or re.fullmatch(r"\(\d+分\)", compact[len(word):]):
             break
         out.append(word)
-        rest = _drop_prefix(rest, word).lstrip(":： ")
+        rest = _LEVEL_NOTE.sub("", _drop_prefix(rest, word).lstrip(":： "), count=1)
     if out:
         out.append(rest)
         return out

@@ -49,6 +49,8 @@ def _number_ends(text: str, p: int) -> list[int]:
     if not m:
         return []
     digits = m.group(0)
+    if len(digits) == 4 and text.startswith("年", m.end()):
+        return [m.end()]  # a year is never cut ("2022年12月底前")
     ends = []
     int_len = len(digits.split(".")[0])
     for k in range(1, int_len + 1):
@@ -78,7 +80,9 @@ def figure_ends(text: str, p: int) -> list[int]:
     A unit or a 以上 written after the number belongs to it; a figure with a comparison or a unit
     never ends inside a run of digits. A bare number may ("00": a target 0 and an actual 0)."""
     date = _DATE.match(text, p)
-    ends: set[int] = {date.end()} if date and date.end() - p > 5 else set()
+    if date and date.end() - p > 5:
+        return [date.end()]  # a date is one value, never a year and a month
+    ends: set[int] = set()
     q = p
     for op in _OPS:
         if text.startswith(op, p):

@@ -273,7 +273,7 @@ def _joined_value(value: Tok | None, op: Tok | None, unit: Tok | None) -> Tok | 
 _LEADING_LEVEL = re.compile("|".join(map(re.escape, level_words())))
 
 
-_PUNCTUATION_ONLY = re.compile(r"[【】\[\]\-—–_·:：、|]+")
+_PUNCTUATION_ONLY = re.compile(r"[【】\[\]\-—–_·:：、|]+|[(（](?:\d+(?:\.\d+)?分|必填[^)）]{0,8})[)）]")
 
 
 class IndicatorParser:

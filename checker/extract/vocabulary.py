@@ -71,12 +71,12 @@ HEADER_LEVEL3 = {"三级指标", "三级", "指标内容", "指标名称"}
 HEADER_VALUE = {"指标值", "指标值及单位", "年度指标值", "目标值", "当年预期实现值", "预期目标值",
                 "指标值(包含数字及文字描述)", "区域目标值", "年初目标值", "年初设定目标", "年初设定目标值",
                 "预期指标值", "年度目标值", "全年指标值", "年度目标指标值", "年度预期指标值", "计划指标值",
-                "年度指标值(A)", "预期目标", "绩效目标值"}
+                "年度指标值(A)", "预期目标", "绩效目标值", "指标值(A)"}
 # Self-evaluation tables: what was achieved (kept apart from the target), and columns that are not
 # values at all (a row's weight, its score, the reasons for a shortfall, remarks).
 HEADER_ACTUAL = {"实际完成值", "全年完成值", "全年实际值", "实际完成指标值", "完成值", "实际值",
                  "全年实际完成值", "实际完成情况", "全年实际完成情况", "实际完成值(B)", "全年完成值(B)",
-                 "实际完成", "实际达到值"}
+                 "实际完成", "实际达到值", "全年实际值(B)", "实际值(B)"}
 HEADER_WEIGHT = {"分值", "权重", "自评权重", "指标分值", "权重(%)", "分值(分)", "指标权重", "指标权重(分)"}
 HEADER_SCORE = {"得分", "自评得分", "评分", "实际得分", "自评分", "得分(分)", "指标得分(分)", "指标得分"}
 HEADER_REASON = {"未完成原因和改进措施", "未完成原因及改进措施", "未完成原因及拟采取的改进措施",
@@ -85,7 +85,7 @@ HEADER_REASON = {"未完成原因和改进措施", "未完成原因及改进措�
 HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明", "指标值内容", "指标内涵"}
 HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准", "评(扣分标准)", "评(扣)分标准说明"}
 # Columns that say how a value is measured, not what it is (定量/定性).
-HEADER_IGNORE = {"指标值类型", "指标类型", "指标属性"}
+HEADER_IGNORE = {"指标值类型", "指标类型", "指标属性", "计算方法", "得分计算方法"}
 # Columns joined into the value: a comparison (指标性质 "≥") and a unit (计量单位 "%").
 HEADER_OP = {"指标性质", "指标方向", "运算符号", "符号"}
 HEADER_UNIT = {"计量单位", "度量单位", "单位", "指标值单位", "计量单位(指标值)"}
