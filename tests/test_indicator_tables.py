@@ -191,3 +191,12 @@ def test_score_labels_and_required_notes_are_not_names(tmp_path):
     assert [(i.level2, i.name, i.value) for i in form.indicators if i.name] == [
         ("数量指标", "培训农民人次", "≥3000人次"), ("质量指标", "培训合格率", "≥95%"),
         ("服务对象满意度指标", "参训农民满意度", "≥90%")]
+
+
+def test_direction_words_as_targets_and_before_actuals():
+    """"增加" as the target, "增150户" as the actual, "比上年增长5%" as a target (header order
+    年度指标值 全年完成值 分值 得分, as in a health-centre self-evaluation)."""
+    rows = read_glued("家庭医生签约户数增加增150户66慢病随访率比上年增长5%达成目标值44",
+                      ["value", "actual", "weight", "score", "reason"])
+    assert [(r.name, r.cells["value"], r.cells.get("actual")) for r in rows] == [
+        ("家庭医生签约户数", "增加", "增150户"), ("慢病随访率", "比上年增长5%", "达成目标值")]

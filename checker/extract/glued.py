@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from checker.extract.normalize import half_width
-from checker.extract.vocabulary import COMPLETION_WORDS, GRADED_WORDS, MEASURE_UNITS, TRAILING_TREND_VALUE
+from checker.extract.vocabulary import (
+    COMPLETION_WORDS, DIRECTION_WORDS, FIGURE_DIRECTIONS, GRADED_WORDS, MEASURE_UNITS, TRAILING_TREND_VALUE,
+)
 
 # Columns the glued reader can bound; any other column after the name (a free-text reason) ends the row.
 FIGURE_ROLES = ("weight", "value", "actual", "score")
@@ -28,7 +30,7 @@ _SUFFIXES = ("及以上", "及以下", "以上", "以下", "以内", "之内")
 _UNITS = tuple(sorted(set(MEASURE_UNITS), key=len, reverse=True))
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|之前|底前|底|末)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_QUALITATIVE = tuple(sorted({*GRADED_WORDS, *COMPLETION_WORDS}, key=len, reverse=True))
+_QUALITATIVE = tuple(sorted({*GRADED_WORDS, *COMPLETION_WORDS, *DIRECTION_WORDS}, key=len, reverse=True))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -84,8 +86,8 @@ def figure_ends(text: str, p: int) -> list[int]:
         return [date.end()]  # a date is one value, never a year and a month
     ends: set[int] = set()
     q = p
-    for op in _OPS:
-        if text.startswith(op, p):
+    for op in _OPS + FIGURE_DIRECTIONS:
+        if text.startswith(op, p) and _NUMBER.match(text, p + len(op)):
             q = p + len(op)
             break
     for end in _number_ends(text, q):

@@ -99,6 +99,11 @@ NAME_ENDINGS = "率数量度准间例性额积本次况值期限费价"
 # What a self-evaluation table writes for an achieved target, in the actual or the reason column.
 COMPLETION_WORDS = ("达成预期指标", "达成预期目标", "达成预期", "达成目标值", "达成目标", "已达成", "全部达成",
                     "已完成", "全部完成", "完成", "达到预期", "基本达到", "已达到", "达标", "按规定执行", "已公开", "无")
+# Words a self-evaluation table writes before a figure to give its direction ("增372人次", "超上年2%"),
+# and alone as a target ("门诊住院人次 | 增加").
+FIGURE_DIRECTIONS = ("比上年增长", "较上年增长", "比上年提高", "较上年提高", "超上年", "比上年", "较上年",
+                     "增长", "增加", "提高", "减少", "降低", "下降", "增", "超", "减", "降")
+DIRECTION_WORDS = ("增加", "减少", "提高", "降低", "下降", "提升", "增长")
 # Units a figure is written with in a glued copy, where the words after the figure may be the next
 # cell: only these count as the figure's unit (a 万/亿 in front is allowed: 万粒, 万人次).
 MEASURE_UNITS = ("%", "‰", "人次", "户次", "个月", "小时", "分钟", "工作日", "平方米", "立方米", "平方公里",
