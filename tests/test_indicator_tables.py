@@ -200,3 +200,15 @@ def test_direction_words_as_targets_and_before_actuals():
                       ["value", "actual", "weight", "score", "reason"])
     assert [(r.name, r.cells["value"], r.cells.get("actual")) for r in rows] == [
         ("家庭医生签约户数", "增加", "增150户"), ("慢病随访率", "比上年增长5%", "达成目标值")]
+
+
+def test_a_transposed_table_pairs_names_and_targets_in_order(tmp_path):
+    """三级指标 across a row, the targets in the row under 年度指标值 (the Guangdong 专项 layout; here a
+    tab table with four indicators and a second, later period that is not read)."""
+    text = PROJECT_HEAD_GLUED + (
+        "三级指标\t改造农村公路里程\t桥梁验收合格率(%)\t群众满意度(%)\n"
+        "年度指标值\t120公里\t100%\t≥90%\n"
+        "实施期指标值\t360公里\t100%\t≥95%\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert _rows(form) == [("改造农村公路里程", "120公里"), ("桥梁验收合格率(%)", "100%"), ("群众满意度(%)", "≥90%")]

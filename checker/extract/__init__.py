@@ -12,7 +12,7 @@ import re
 from checker.document import Document
 from checker.extract.builder import FormBuilder
 from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepare
-from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
+from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of, opens_transposed
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
 from checker.extract.values import find_year, parse_money, standalone_year
@@ -151,7 +151,7 @@ class _FormReader:
                 self._summary_row(row)
                 return
             self.state = "fields"
-        if is_header_row(row) or (_opens_with_level(row[0].text) and self.b.kind is not None):
+        if is_header_row(row) or ((_opens_with_level(row[0].text) or opens_transposed(row)) and self.b.kind is not None):
             self.state = "indicators"
             self.pending = None
             self.block = None

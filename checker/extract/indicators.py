@@ -54,6 +54,13 @@ def level2_of(text: str) -> str | None:
     return _lookup(LEVEL2, norm_label(text))
 
 
+def opens_transposed(toks: list[Tok]) -> bool:
+    """A transposed indicator table: "三级指标 | 名称1 | 名称2 …" with the targets in a row below it
+    labelled 年度目标值 (Guangdong 专项资金 forms)."""
+    return (len(toks) >= 2 and norm_label(toks[0].text) in HEADER_LEVEL3
+            and not any(norm_label(t.text) in HEADER_WORDS for t in toks[1:]))
+
+
 def is_header_row(toks: list[Tok]) -> bool:
     keys = {norm_label(t.text) for t in toks}
     return len(keys & HEADER_WORDS) >= 2 and bool(keys & (HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3))
@@ -295,6 +302,7 @@ class IndicatorParser:
         self._header = list(header or [])
         self.header_roles: list[str] = []
         self._partial: dict[str, Tok] | None = None  # a row whose target cell came on the next line
+        self._transposed: dict | None = None  # names and targets of a transposed table
         # A run-on copy may carry the first rows on the header's line: they are data, not columns.
         cut = len(self._header)
         while cut > 0 and norm_label(self._header[cut - 1].text) not in HEADER_WORDS:
@@ -391,7 +399,33 @@ class IndicatorParser:
         self._emit_fields(partial, [])
         return False
 
+    def _transposed_row(self, row: list[Tok]) -> bool:
+        """Rows of a transposed table: names after 三级指标, then targets after the first target
+        header, paired in order; what follows (another period's targets) is not read."""
+        first = norm_label(row[0].text)
+        if not self.indicators and self._transposed is None and opens_transposed(row):
+            self._transposed = {"names": list(row[1:]), "values": None}
+            return True
+        t = self._transposed
+        if t is None:
+            return False
+        if t["values"] is None and first in HEADER_VALUE:
+            t["values"] = list(row[1:])
+        elif t["values"] is None and not any(norm_label(x.text) in HEADER_WORDS for x in row):
+            t["names"].extend(row)
+        elif t["values"] is not None and len(t["values"]) < len(t["names"]):
+            t["values"].extend(row)
+        elif level1_of(row[0].text) or level2_of(row[0].text):
+            return False
+        if t["values"] is not None and len(t["values"]) >= len(t["names"]) and not t.get("done"):
+            for name, value in zip(t["names"], t["values"]):
+                self._emit(name, value, [])
+            t["done"] = True
+        return True
+
     def feed(self, row: list[Tok]) -> None:
+        if self._transposed_row(row):
+            return
         if self._continues_header(row):
             self._header += row
             self._read_header(self._header)
