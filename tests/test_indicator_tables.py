@@ -212,3 +212,17 @@ def test_a_transposed_table_pairs_names_and_targets_in_order(tmp_path):
     )
     form = _read(tmp_path, text).forms[0]
     assert _rows(form) == [("改造农村公路里程", "120公里"), ("桥梁验收合格率(%)", "100%"), ("群众满意度(%)", "≥90%")]
+
+
+def test_a_self_evaluation_copied_one_cell_per_line(tmp_path):
+    """Header cells one per line before the block, then name, target, actual, 分值, 得分 each on its
+    own line: every row is one indicator, the actuals and scores are not names."""
+    cells = ["项目支出绩效自评表", "（2023年度）", "项目名称", "乡村道路养护", "一级指标", "二级指标", "三级指标",
+             "年度指标值", "全年完成值", "分值", "得分", "产出指标", "数量指标", "养护道路里程", "≥120公里", "125公里",
+             "10", "10", "修复桥涵数量", "8座", "8座", "10", "10", "时效指标", "完成时间", "2023年11月30日",
+             "2023年11月30日", "5", "5", "效益指标", "社会效益指标", "群众出行条件", "明显改善", "明显改善", "10", "9"]
+    form = _read(tmp_path, "\n\n".join(cells) + "\n").forms[0]
+    got = [(i.level2, i.name, i.value, i.actual) for i in form.indicators if i.name]
+    assert got == [("数量指标", "养护道路里程", "≥120公里", "125公里"), ("数量指标", "修复桥涵数量", "8座", "8座"),
+                   ("时效指标", "完成时间", "2023年11月30日", "2023年11月30日"),
+                   ("社会效益指标", "群众出行条件", "明显改善", "明显改善")]

@@ -199,7 +199,7 @@ class _Reader:
             if not _starts_value(text, q, tuple(self.roles[:2])) or not _CJK.search(text[q - 1]) and text[q - 1] not in ")）":
                 continue
             name = text[p:q]
-            if len(_CJK.findall(name)) < 2 or not (_CJK.match(name) or name[0].isalnum() or name[0] in "(（“\""):
+            if len(_CJK.findall(re.sub("[年月日]", "", name))) < 2 or not (_CJK.match(name) or name[0].isalnum() or name[0] in "(（“\""):
                 continue
             # A name holding a comparison or a percentage ("…里程≥120公里") has swallowed its target.
             odd_name = 6.0 if re.search(r"[≥≤><]\d|\d%", name) else 0.0
@@ -301,6 +301,10 @@ def read_cell_run(texts: list[str], roles: list[str]) -> list[GluedRow] | None:
     rows: list[GluedRow] = []
     i = 0
     while i < len(texts):
+        if rows and re.fullmatch(r"\d+(?:\.\d+)?", texts[i].strip()):
+            rows[-1].cells.setdefault("score", texts[i])  # a score column the header does not name
+            i += 1
+            continue
         if _fits(texts[i], "value") and not _CJK.search(texts[i]) or i + 1 >= len(texts):
             return None
         row = GluedRow(texts[i], {"value": texts[i + 1]})

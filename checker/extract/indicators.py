@@ -61,6 +61,10 @@ def opens_transposed(toks: list[Tok]) -> bool:
             and not any(norm_label(t.text) in HEADER_WORDS for t in toks[1:]))
 
 
+def is_header_cell(text: str) -> bool:
+    return norm_label(text) in HEADER_WORDS
+
+
 def is_header_row(toks: list[Tok]) -> bool:
     keys = {norm_label(t.text) for t in toks}
     return len(keys & HEADER_WORDS) >= 2 and bool(keys & (HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3))
@@ -283,6 +287,9 @@ _LEADING_LEVEL = re.compile("|".join(map(re.escape, level_words())))
 _PUNCTUATION_ONLY = re.compile(r"[【】\[\]\-—–_·:：、|]+|[(（](?:\d+(?:\.\d+)?分|必填[^)）]{0,8})[)）]")
 
 
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
 class IndicatorParser:
     def __init__(self, header: list[Tok] | None):
         self.indicators: list[Indicator] = []
@@ -303,6 +310,7 @@ class IndicatorParser:
         self.header_roles: list[str] = []
         self._partial: dict[str, Tok] | None = None  # a row whose target cell came on the next line
         self._transposed: dict | None = None  # names and targets of a transposed table
+        self._cells: list[Tok] = []  # one cell per line under a self-evaluation header, not yet read
         # A run-on copy may carry the first rows on the header's line: they are data, not columns.
         cut = len(self._header)
         while cut > 0 and norm_label(self._header[cut - 1].text) not in HEADER_WORDS:
@@ -466,6 +474,8 @@ class IndicatorParser:
         elif runs and len(runs) >= 2:
             self._flush_pending()
             self._emit_cell_run(data, runs)
+        elif glued and len(data) == 1 and self._buffers(data[0]):
+            pass
         elif len(data) >= 2 and _run_of_indicators(data):
             for tok in data:
                 self._single(tok)
@@ -493,6 +503,29 @@ class IndicatorParser:
             return None
         return self.roles[self.roles.index("name") + 1:]
 
+    def _buffers(self, tok: Tok) -> bool:
+        """One cell per line under a self-evaluation header (name, target, actual, score each on
+        its own line): the cells are kept and read as rows when the block or the level ends."""
+        if self._cells and self._cells[-1].loc == tok.loc:
+            return False  # not one cell per line
+        rows = read_glued(tok.text, self._glued_roles() or [])
+        if rows and any(r.cells.get("value") for r in rows) and len(_CJK_RE.findall(tok.text)) > 2:
+            return False  # a whole glued row
+        self._cells.append(tok)
+        return True
+
+    def _flush_cells(self) -> None:
+        cells, self._cells = self._cells, []
+        if not cells:
+            return
+        runs = read_cell_run([t.text for t in cells], self._glued_roles() or [])
+        if runs is None:
+            for tok in cells:
+                self._single_plain(tok)
+            self._flush_pending_only()
+            return
+        self._emit_cell_run(cells, runs)
+
     def _emit_cell_run(self, data: list[Tok], runs) -> None:
         """Rows read from cells that arrive one after another: each cell keeps its own location."""
         by_text = iter(data)
@@ -505,6 +538,7 @@ class IndicatorParser:
                 if role == "actual":
                     actual = tok
             self._emit(name, value, [], actual=actual)
+        # (the cells of a score column the header did not name are consumed with their row)
 
     def _glued_piece(self, tok: Tok) -> None:
         """A piece of a glued cell that opens with a level's short spelling ("产出数量", "社会效益")
@@ -572,6 +606,11 @@ class IndicatorParser:
         self._pending = tok
 
     def _flush_pending(self) -> None:
+        if self._cells:
+            self._flush_cells()
+        self._flush_pending_only()
+
+    def _flush_pending_only(self) -> None:
         if self._partial is not None:
             partial, self._partial = self._partial, None
             self._emit_fields(partial, [])
