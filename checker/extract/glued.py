@@ -13,6 +13,7 @@ column, or the next row's name, or the end), so the digits inside a name ("森�
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ from checker.extract.normalize import half_width
 from checker.extract.vocabulary import (
     COMPLETION_WORDS, DIRECTION_WORDS, FIGURE_DIRECTIONS, GRADED_WORDS, MEASURE_UNITS, TRAILING_TREND_VALUE,
 )
+
+MAX_NAME = 60  # characters: a longer run before a value is prose, not a name
 
 # Columns the glued reader can bound; any other column after the name (a free-text reason) ends the row.
 FIGURE_ROLES = ("weight", "value", "actual", "score")
@@ -172,17 +175,36 @@ def _qualitative_confirmed(value: str, cells: dict[str, str]) -> bool:
     return (cells.get("actual") in (value, *COMPLETION_WORDS) or bool(cells.get("score") or cells.get("weight")))
 
 
+def _joined_pieces(rows: list[GluedRow]) -> list[GluedRow]:
+    """Unread pieces side by side are one piece."""
+    if len(rows) >= 2 and not rows[0].cells and not rows[1].cells:
+        return [GluedRow(rows[0].name + rows[1].name), *rows[2:]]
+    return rows
+
+
 class _Reader:
     def __init__(self, text: str, roles: list[str]):
         self.text = text
         self.roles = roles  # the columns after the name, in header order
         self._memo: dict[int, tuple[float, list[GluedRow]] | None] = {}
+        self._column_memo: dict[tuple[int, int], list[tuple[int, dict[str, str], float]]] = {}
+        # Where a row's columns may start: after a name's last character, where a value begins.
+        lead = tuple(roles[:2])
+        self._starts = [q for q in range(2, len(text))
+                        if (_CJK.match(text, q - 1) or text[q - 1] in ")）") and _starts_value(text, q, lead)]
 
     def rows(self) -> list[GluedRow] | None:
         best = self._best(0)
         if best is None or not best[1]:
             return None
         return best[1]
+
+    def _skip_to(self, p: int) -> int | None:
+        """Where the next row can start when the words from p are too long for a name: prose
+        before the table, a reason written out. The words up to there stay one unread piece."""
+        later = (q for q in self._starts if q - p > MAX_NAME and self._columns(q, 0))
+        q = next(later, None)
+        return q - MAX_NAME if q is not None else None
 
     def _best(self, p: int) -> tuple[float, list[GluedRow]] | None:
         if p not in self._memo:
@@ -195,9 +217,9 @@ class _Reader:
         if p >= len(text):
             return 0.0, []
         best: tuple[float, list[GluedRow]] | None = (-5.0, [GluedRow(text[p:])])
-        for q in range(p + 2, len(text)):
-            if not _starts_value(text, q, tuple(self.roles[:2])) or not _CJK.search(text[q - 1]) and text[q - 1] not in ")）":
-                continue
+        for q in self._starts[bisect.bisect_left(self._starts, p + 2):]:
+            if q - p > MAX_NAME:
+                break
             name = text[p:q]
             if len(_CJK.findall(re.sub("[年月日]", "", name))) < 2 or not (_CJK.match(name) or name[0].isalnum() or name[0] in "(（“\""):
                 continue
@@ -212,9 +234,19 @@ class _Reader:
                 total = score + rest[0]
                 if best is None or total > best[0]:
                     best = (total, [GluedRow(name, cells), *rest[1]])
+        skip = self._skip_to(p)
+        if skip is not None and skip > p:
+            rest = self._best(skip)
+            if rest is not None and rest[0] - 0.5 > best[0]:
+                best = (rest[0] - 0.5, _joined_pieces([GluedRow(text[p:skip]), *rest[1]]))
         return best
 
     def _columns(self, p: int, i: int) -> list[tuple[int, dict[str, str], float]]:
+        if (p, i) not in self._column_memo:
+            self._column_memo[(p, i)] = self._columns_from(p, i)
+        return self._column_memo[(p, i)]
+
+    def _columns_from(self, p: int, i: int) -> list[tuple[int, dict[str, str], float]]:
         """Readings of the columns roles[i:] from p: (end, cells, support)."""
         text = self.text
         if i == len(self.roles) or self.roles[i] not in FIGURE_ROLES + ("reason", "unit", "op"):
