@@ -226,3 +226,15 @@ def test_a_self_evaluation_copied_one_cell_per_line(tmp_path):
     assert got == [("数量指标", "养护道路里程", "≥120公里", "125公里"), ("数量指标", "修复桥涵数量", "8座", "8座"),
                    ("时效指标", "完成时间", "2023年11月30日", "2023年11月30日"),
                    ("社会效益指标", "群众出行条件", "明显改善", "明显改善")]
+
+
+def test_a_name_with_the_explanation_lead_inside_stays_whole(tmp_path):
+    """"群众反映问题办结率" is a name: only "…反映…情况" glued after a name is its explanation."""
+    text = PROJECT_HEAD_GLUED + (
+        "一级指标\t二级指标\t三级指标\t指标值\t指标解释\n"
+        "产出指标\t质量指标\t群众反映问题办结率\t≥95%\t\n"
+        "\t数量指标\t走访农户数量反映走访农户情况200户\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    got = [(i.name, i.value, i.explanation) for i in form.indicators if i.name]
+    assert got == [("群众反映问题办结率", "≥95%", ""), ("走访农户数量", "200户", "反映走访农户情况")]

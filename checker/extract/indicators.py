@@ -651,7 +651,10 @@ class IndicatorParser:
         column glues the name to its explanation; the explanation opens with its lead word (反映)."""
         for lead in EXPLANATION_LEADS:
             at = name.text.find(lead)
-            if at >= 2 and len(re.findall(r"[\u4e00-\u9fff]", name.text[:at])) >= 2:
+            rest = name.text[at:]
+            # "…反映…情况" (or the lead alone where the copy is cut off); "群众反映问题办结率" is a name.
+            if at >= 2 and len(re.findall(r"[\u4e00-\u9fff]", name.text[:at])) >= 2 \
+                    and (rest == lead or rest.endswith(EXPLANATION_ENDS)):
                 return Tok(name.text[:at], name.loc, name.row), Tok(name.text[at:], name.loc, name.row)
         return name, None
 
@@ -662,7 +665,8 @@ class IndicatorParser:
 
     def _emit(self, name: Tok | None, value: Tok | None, extra: list[Tok], explanation: Tok | None = None,
               standard: Tok | None = None, actual: Tok | None = None) -> None:
-        if name is not None and explanation is None and standard is None and (self.has_explanation or self.has_standard):
+        if name is not None and explanation is None and standard is None and (self.has_explanation or self.has_standard) \
+                and (value is None or value.loc == name.loc):  # one glued cell, not the name's own cell
             name, written = self._explanation_in_name(name)
             if written is not None and self.has_explanation:
                 explanation = written
