@@ -654,7 +654,7 @@ class IndicatorParser:
             rest = name.text[at:]
             # "…反映…情况" (or the lead alone where the copy is cut off); "群众反映问题办结率" is a name.
             if at >= 2 and len(re.findall(r"[\u4e00-\u9fff]", name.text[:at])) >= 2 \
-                    and (rest == lead or rest.endswith(EXPLANATION_ENDS)):
+                    and (rest == lead or rest.rstrip("<>=≥≤ ").endswith(EXPLANATION_ENDS)):
                 return Tok(name.text[:at], name.loc, name.row), Tok(name.text[at:], name.loc, name.row)
         return name, None
 
