@@ -238,3 +238,23 @@ def test_a_name_with_the_explanation_lead_inside_stays_whole(tmp_path):
     form = _read(tmp_path, text).forms[0]
     got = [(i.name, i.value, i.explanation) for i in form.indicators if i.name]
     assert got == [("群众反映问题办结率", "≥95%", ""), ("走访农户数量", "200户", "反映走访农户情况")]
+
+
+def test_a_line_break_inside_an_excel_cell_stays_in_the_cell(tmp_path):
+    """Alt+Enter inside the name, the value and the explanation: one cell each, and the value
+    still reads as ≥120 公里."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["项目支出绩效目标表"], ["项目名称", "农村公路养护"], ["资金总额（万元）", "30"],
+                ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+                ["产出指标", "数量指标", "农村公路\n养护里程", "≥120\n公里", "全年养护里程\n不少于120公里"],
+                ["", "质量指标", "养护合格率", "≥95%", "抽查合格\n路段占比"]]:
+        ws.append(row)
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    first, second = extract(read_document(str(path))).forms[0].indicators
+    assert (first.name, first.value, first.explanation) == ("农村公路\n养护里程", "≥120\n公里", "全年养护里程\n不少于120公里")
+    assert (first.target.op, first.target.number, first.target.unit) == (">=", 120, "公里")
+    assert (second.name, second.value) == ("养护合格率", "≥95%")
