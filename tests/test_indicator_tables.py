@@ -258,3 +258,26 @@ def test_a_line_break_inside_an_excel_cell_stays_in_the_cell(tmp_path):
     assert (first.name, first.value, first.explanation) == ("农村公路\n养护里程", "≥120\n公里", "全年养护里程\n不少于120公里")
     assert (first.target.op, first.target.number, first.target.unit) == (">=", 120, "公里")
     assert (second.name, second.value) == ("养护合格率", "≥95%")
+
+
+def _shared(name: str):
+    import pytest
+
+    hits = sorted(SHARED.glob(name))
+    if not hits:
+        pytest.skip("the shared real documents are not on this machine")
+    return extract(read_document(str(hits[0])))
+
+
+def test_real_glued_self_evaluations_read_every_visible_row():
+    """Three real one-line copies with different headers: 分值 before the target (Sichuan), 年初目标值 |
+    实际完成值 | 原因 in traditional characters (Hubei), PDF wraps inside names (Hunan)."""
+    sichuan = {(i.name, i.value, i.actual) for f in _shared("84_*").forms for i in f.indicators}
+    assert {("安装坡面水标尺", "≥266米", "≥266米"), ("项目(工程)验收合格率", "100%", "100%"),
+            ("项目计划总投资", "20万元", "20万元"), ("群众生产生活条件改善状况", "显著提升", "显著提升")} <= sichuan
+    hubei = {(i.name, i.value) for f in _shared("83_*").forms for i in f.indicators}
+    assert {("滅火設備配備率", "100%"), ("森林火災6小時內撲滅率", "不低于95%"), ("成本控制數(萬元)", "63"),
+            ("公眾知曉度是否明顯提高", "是"), ("森林火災受害面積", "小于0.9‰")} <= hubei
+    hunan = {(i.name, i.value) for f in _shared("89_*").forms for i in f.indicators}
+    assert {("5000吨稻谷、500吨成品粮储备到位率", "100%"), ("县级储备粮管理制度严格执行率", "100%"),
+            ("县级储备粮库存粮食明显变质比例", "0"), ("因粮食市场波动引起的粮食安全事件发生数", "0起")} <= hunan
