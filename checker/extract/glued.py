@@ -22,6 +22,9 @@ from checker.extract.vocabulary import (
     COMPLETION_WORDS, DIRECTION_WORDS, FIGURE_DIRECTIONS, GRADED_WORDS, MEASURE_UNITS, TRAILING_TREND_VALUE,
 )
 
+# A numbered label opening a name ("指标1种薯采购价格…", "任务2:…"): its number is no value.
+_NUMBERED = ("指标", "任务", "目标")
+_INSIDE_DATE = re.compile(r"(?:\d{4}年|\d{1,2}月)$")  # "2021年|11月": the middle of a date starts nothing
 MAX_NAME = 60  # characters: a longer run before a value is prose, not a name
 
 # Columns the glued reader can bound; any other column after the name (a free-text reason) ends the row.
@@ -33,6 +36,7 @@ _SUFFIXES = ("及以上", "及以下", "以上", "以下", "以内", "之内")
 _UNITS = tuple(sorted(set(MEASURE_UNITS), key=len, reverse=True))
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|之前|底前|底|末)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DEADLINE = re.compile(r"\d{1,2}月(?:底|末|初|中旬|下旬|\d{1,2}日)(?:前|之前|以前|内)?(?:完成)?")
 _QUALITATIVE = tuple(sorted({*GRADED_WORDS, *COMPLETION_WORDS, *DIRECTION_WORDS}, key=len, reverse=True))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -87,6 +91,9 @@ def figure_ends(text: str, p: int) -> list[int]:
     date = _DATE.match(text, p)
     if date and date.end() - p > 5:
         return [date.end()]  # a date is one value, never a year and a month
+    deadline = _DEADLINE.match(text, p)
+    if deadline:
+        return [deadline.end()]  # "11月底完成", "6月30日前"
     ends: set[int] = set()
     q = p
     for op in _OPS + FIGURE_DIRECTIONS:
@@ -191,7 +198,8 @@ class _Reader:
         # Where a row's columns may start: after a name's last character, where a value begins.
         lead = tuple(roles[:2])
         self._starts = [q for q in range(2, len(text))
-                        if (_CJK.match(text, q - 1) or text[q - 1] in ")）") and _starts_value(text, q, lead)]
+                        if (_CJK.match(text, q - 1) or text[q - 1] in ")）") and _starts_value(text, q, lead)
+                        and not text.endswith(_NUMBERED, 0, q) and not _INSIDE_DATE.search(text, 0, q)]
 
     def rows(self) -> list[GluedRow] | None:
         best = self._best(0)

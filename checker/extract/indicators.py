@@ -506,6 +506,8 @@ class IndicatorParser:
     def _buffers(self, tok: Tok) -> bool:
         """One cell per line under a self-evaluation header (name, target, actual, score each on
         its own line): the cells are kept and read as rows when the block or the level ends."""
+        if not self._cells and self._actual_after_break(tok):
+            return True
         if self._cells and self._cells[-1].loc == tok.loc:
             return False  # not one cell per line
         rows = read_glued(tok.text, self._glued_roles() or [])
@@ -555,7 +557,21 @@ class IndicatorParser:
             tok = Tok(tok.text[m.end():], tok.loc, tok.row)
         self._single(tok)
 
+    def _actual_after_break(self, tok: Tok) -> bool:
+        """A glued row cut by a line break (a page marker "2、" before it): a lone figure is the
+        actual of the row before, when that row has none yet."""
+        roles = self._glued_roles()
+        last = self.indicators[-1] if self.indicators else None
+        text = norm_label(tok.text)
+        if not roles or "actual" not in roles or last is None or last.actual is not None or not last.value \
+                or self._pending is not None or not _figure(text) or text != tok.text.strip()[-len(text):]:
+            return False
+        last.actual = text
+        return True
+
     def _single(self, tok: Tok) -> None:
+        if self._actual_after_break(tok):
+            return
         roles = self._glued_roles()
         rows = read_glued(tok.text, roles) if roles else None
         if rows and any(r.cells.get("value") for r in rows):
