@@ -281,3 +281,17 @@ def test_real_glued_self_evaluations_read_every_visible_row():
     hunan = {(i.name, i.value) for f in _shared("89_*").forms for i in f.indicators}
     assert {("5000吨稻谷、500吨成品粮储备到位率", "100%"), ("县级储备粮管理制度严格执行率", "100%"),
             ("县级储备粮库存粮食明显变质比例", "0"), ("因粮食市场波动引起的粮食安全事件发生数", "0起")} <= hunan
+
+
+def test_a_two_row_self_evaluation_header_is_combined_by_column(tmp_path):
+    """指标值 over two sub-columns (年度指标值 | 实际完成值), 分值 and 得分 beside them: the second
+    header row gives its columns their meaning, so the actual is not read as the target."""
+    text = SELF_EVAL_HEAD + (
+        "一级指标\t二级指标\t三级指标\t指标值\t\t分值\t得分\n"
+        "\t\t\t年度指标值\t实际完成值\t\t\n"
+        "产出指标\t数量指标\t养护道路里程\t≥120公里\t125公里\t10\t10\n"
+        "\t质量指标\t养护验收合格率\t100%\t98%\t20\t18\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert [(i.name, i.value, i.actual) for i in form.indicators if i.name] == [
+        ("养护道路里程", "≥120公里", "125公里"), ("养护验收合格率", "100%", "98%")]

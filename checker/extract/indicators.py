@@ -392,8 +392,19 @@ class IndicatorParser:
     # -- rows --------------------------------------------------------------------------
     def _continues_header(self, row: list[Tok]) -> bool:
         """A header that spans two rows (its 指标值 cell wrapped under the rest): the columns combine."""
-        return (bool(self._header) and not self.indicators and self._pending is None
-                and "value" not in self.header_roles and all(norm_label(t.text) in HEADER_WORDS for t in row))
+        return (bool(self._header) and not self.indicators and self._pending is None and not self._cells
+                and all(norm_label(t.text) in HEADER_WORDS for t in row)
+                and ("value" not in self.header_roles or self._sub_header(row) is not None))
+
+    def _sub_header(self, row: list[Tok]) -> list[Tok] | None:
+        """A second header row under the first (指标值 over 年度指标值 | 实际完成值): its cells take
+        the columns they stand in. None when the columns are not known."""
+        cols = {t.loc.col for t in self._header + row if t.loc is not None}
+        if None in cols or any(t.loc is None for t in self._header + row):
+            return None
+        merged = {t.loc.col: t for t in self._header}
+        merged.update({t.loc.col: t for t in row})
+        return [merged[c] for c in sorted(merged)]
 
     def _completes_partial(self, row: list[Tok]) -> bool:
         if self._partial is None:
@@ -435,6 +446,11 @@ class IndicatorParser:
         if self._transposed_row(row):
             return
         if self._continues_header(row):
+            sub = self._sub_header(row)
+            if sub is not None and "value" in self.header_roles:
+                self._header = sub
+                self._read_header(sub)
+                return
             self._header += row
             self._read_header(self._header)
             self.col_roles = {}  # the wrapped cell's column says nothing about where its values stand
