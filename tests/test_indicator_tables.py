@@ -295,3 +295,18 @@ def test_a_two_row_self_evaluation_header_is_combined_by_column(tmp_path):
     form = _read(tmp_path, text).forms[0]
     assert [(i.name, i.value, i.actual) for i in form.indicators if i.name] == [
         ("养护道路里程", "≥120公里", "125公里"), ("养护验收合格率", "100%", "98%")]
+
+
+def test_header_cells_wrapped_over_several_lines_of_a_pipe_copy(tmp_path):
+    """A pipe copy whose header row broke after 年度指标值 and after 实际完成值 (the cells wrapped,
+    with a pipe left on the line): the three lines are one header, read in order."""
+    text = SELF_EVAL_HEAD + (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 |\n"
+        "实际完成值 |\n"
+        "分值 | 得分 | 偏差原因分析及改进措施 |\n"
+        "产出指标 | 数量指标 | 养护道路里程 | ≥120公里 | 125公里 | 10 | 10 |\n"
+        "质量指标 | 养护验收合格率 | 100% | 98% | 20 | 18 |\n"
+    )
+    form = _read(tmp_path, text).forms[0]
+    assert [(i.name, i.value, i.actual) for i in form.indicators if i.name] == [
+        ("养护道路里程", "≥120公里", "125公里"), ("养护验收合格率", "100%", "98%")]

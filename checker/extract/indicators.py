@@ -29,8 +29,13 @@ _COLUMN_ROLES = [(HEADER_LEVEL3, "name"), (HEADER_VALUE, "value"), (HEADER_EXPLA
                  (HEADER_SCORE, "score"), (HEADER_REASON, "reason"), (HEADER_OP, "op"), (HEADER_UNIT, "unit")]
 
 
+def header_key(text: str) -> str:
+    """A header cell's words: a pipe left on a wrapped cell ("实际 完成值 |") is no part of them."""
+    return norm_label(text).strip("|｜")
+
+
 def column_role(text: str) -> str | None:
-    k = norm_label(text)
+    k = header_key(text)
     return next((role for words, role in _COLUMN_ROLES if k in words), None)
 
 
@@ -58,15 +63,15 @@ def opens_transposed(toks: list[Tok]) -> bool:
     """A transposed indicator table: "三级指标 | 名称1 | 名称2 …" with the targets in a row below it
     labelled 年度目标值 (Guangdong 专项资金 forms)."""
     return (len(toks) >= 2 and norm_label(toks[0].text) in HEADER_LEVEL3
-            and not any(norm_label(t.text) in HEADER_WORDS for t in toks[1:]))
+            and not any(header_key(t.text) in HEADER_WORDS for t in toks[1:]))
 
 
 def is_header_cell(text: str) -> bool:
-    return norm_label(text) in HEADER_WORDS
+    return header_key(text) in HEADER_WORDS
 
 
 def is_header_row(toks: list[Tok]) -> bool:
-    keys = {norm_label(t.text) for t in toks}
+    keys = {header_key(t.text) for t in toks}
     return len(keys & HEADER_WORDS) >= 2 and bool(keys & (HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3))
 
 
@@ -393,8 +398,7 @@ class IndicatorParser:
     def _continues_header(self, row: list[Tok]) -> bool:
         """A header that spans two rows (its 指标值 cell wrapped under the rest): the columns combine."""
         return (bool(self._header) and not self.indicators and self._pending is None and not self._cells
-                and all(norm_label(t.text) in HEADER_WORDS for t in row)
-                and ("value" not in self.header_roles or self._sub_header(row) is not None))
+                and all(header_key(t.text) in HEADER_WORDS for t in row))
 
     def _sub_header(self, row: list[Tok]) -> list[Tok] | None:
         """A second header row under the first (指标值 over 年度指标值 | 实际完成值): its cells take
@@ -403,6 +407,9 @@ class IndicatorParser:
         if None in cols or any(t.loc is None for t in self._header + row):
             return None
         merged = {t.loc.col: t for t in self._header}
+        if any(is_header_cell(merged[t.loc.col].text) and column_role(merged[t.loc.col].text) != "value"
+               for t in row if t.loc.col in merged):
+            return None  # it lands on the level or name columns: the header's cells wrapped, not a sub-header
         merged.update({t.loc.col: t for t in row})
         return [merged[c] for c in sorted(merged)]
 
@@ -461,7 +468,7 @@ class IndicatorParser:
         seen_l1 = seen_l2 = False
         for tok in row:
             k = norm_label(tok.text)
-            if not data and (k in INDICATOR_NOISE or k in HEADER_WORDS or _PUNCTUATION_ONLY.fullmatch(k)):
+            if not data and (k in INDICATOR_NOISE or header_key(tok.text) in HEADER_WORDS or _PUNCTUATION_ONLY.fullmatch(k)):
                 continue  # a header, or the brackets and dash of a "【产出指标-数量指标】" heading
             if not data and not self._in_name_column(tok):
                 l1, l2 = level1_of(tok.text), (None if seen_l2 else level2_of(tok.text))
