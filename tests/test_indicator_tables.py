@@ -310,3 +310,31 @@ def test_header_cells_wrapped_over_several_lines_of_a_pipe_copy(tmp_path):
     form = _read(tmp_path, text).forms[0]
     assert [(i.name, i.value, i.actual) for i in form.indicators if i.name] == [
         ("养护道路里程", "≥120公里", "125公里"), ("养护验收合格率", "100%", "98%")]
+
+
+def test_a_word_self_evaluation_with_a_merged_two_row_header(tmp_path):
+    """.docx: 指标值 merged over 年度指标值 | 实际完成值, the other header cells merged down two rows."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("项目支出绩效自评表")
+    d.add_paragraph("项目名称：乡村道路养护")
+    rows = [["一级指标", "二级指标", "三级指标", "指标值", "", "分值", "得分", "偏差原因分析及改进措施"],
+            ["", "", "", "年度指标值", "实际完成值", "", "", ""],
+            ["产出指标", "数量指标", "养护道路里程", "≥120公里", "125公里", "10", "10", ""],
+            ["", "质量指标", "养护验收合格率", "100%", "98%", "20", "18", "部分路段返工"],
+            ["效益指标", "社会效益指标", "群众出行条件", "明显改善", "明显改善", "10", "10", ""]]
+    table = d.add_table(rows=len(rows), cols=8)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    for c in (0, 1, 2, 5, 6, 7):
+        table.cell(0, c).merge(table.cell(1, c))
+    table.cell(0, 3).merge(table.cell(0, 4)).text = "指标值"
+    table.cell(2, 0).merge(table.cell(3, 0))
+    path = tmp_path / "t.docx"
+    d.save(path)
+    form = extract(read_document(str(path))).forms[0]
+    assert [(i.level2, i.name, i.value, i.actual) for i in form.indicators] == [
+        ("数量指标", "养护道路里程", "≥120公里", "125公里"), ("质量指标", "养护验收合格率", "100%", "98%"),
+        ("社会效益指标", "群众出行条件", "明显改善", "明显改善")]
