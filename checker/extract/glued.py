@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from checker.extract.normalize import half_width
 from checker.extract.vocabulary import (
@@ -114,9 +115,9 @@ def figure_ends(text: str, p: int) -> list[int]:
 
 
 def word_ends(text: str, p: int) -> list[int]:
-    """A written value at p: a graded or completion word (the longest that fits), a trend
-    ("显著提升"), or any short phrase written twice in a row (a target equal to its actual)."""
-    ends = {p + len(w) for w in _QUALITATIVE[:] if text.startswith(w, p)}
+    """A written value at p: a graded, completion or direction word (the longest that fits) or a
+    trend ("显著提升"). A phrase written twice in a row is found by _repeat_len."""
+    ends = {p + len(w) for w in _QUALITATIVE if text.startswith(w, p)}
     ends = {max(ends)} if ends else set()
     for k in range(2, 9):
         if TRAILING_TREND_VALUE.fullmatch(text, p, p + k):
@@ -125,6 +126,7 @@ def word_ends(text: str, p: int) -> list[int]:
 
 
 def _repeat_len(text: str, p: int) -> list[int]:
+    """Any short phrase written twice in a row: a target equal to its actual ("正面支撑正面支撑")."""
     out = []
     for k in range(1, 11):
         if p + 2 * k <= len(text) and text[p:p + k] == text[p + k:p + 2 * k] and _CJK.search(text[p:p + k]):
@@ -133,9 +135,10 @@ def _repeat_len(text: str, p: int) -> list[int]:
 
 
 def _score_number(text: str) -> bool:
+    """A 分值 or 得分: at most 100."""
     try:
-        return float(text) <= 100
-    except ValueError:
+        return Decimal(text) <= 100
+    except InvalidOperation:
         return False
 
 
@@ -143,7 +146,7 @@ def _tokens(text: str, p: int, role: str) -> list[int]:
     if role in ("weight", "score"):
         ends = [e for e in _number_ends(text, p) if _score_number(text[p:e])
                 and not (role == "weight" and _unit_after(text, e))]  # a score may meet the next name's 天…
-        return [e for e in ends if float(text[p:e]) > 0] if role == "weight" else ends  # no row weighs 0
+        return [e for e in ends if Decimal(text[p:e]) > 0] if role == "weight" else ends  # no row weighs 0
     if role == "reason":
         ends = [p + len(w) for w in COMPLETION_WORDS if text.startswith(w, p)]
         return [max(ends)] if ends else []
@@ -161,9 +164,9 @@ def _starts_value(text: str, p: int, roles: tuple[str, ...] = ()) -> bool:
                 or "op" in roles and _tokens(text, p, "op"))
 
 
-def _magnitude(text: str) -> float | None:
+def _magnitude(text: str) -> Decimal | None:
     m = _NUMBER.search(text)
-    return float(m.group(0)) if m else None
+    return Decimal(m.group(0)) if m else None
 
 
 def _near(target: str, actual: str | None) -> float:
@@ -171,7 +174,7 @@ def _near(target: str, actual: str | None) -> float:
     a, b = _magnitude(target), _magnitude(actual or "")
     if a is None or b is None:
         return 0.0
-    if a == b == 0 or (a > 0 and 0.5 <= b / a <= 2):
+    if a == b == 0 or (a > 0 and Decimal("0.5") <= b / a <= 2):
         return 2.0
     return 0.0
 
@@ -313,9 +316,35 @@ def read_glued(text: str, roles: list[str]) -> list[GluedRow] | None:
     """Rows of a glued cell, read by the header's columns after the name; None when it does not read."""
     if "value" not in roles:
         return None
-    text = half_width(text).replace(" ", "")
-    rows = _Reader(text, roles).rows()
-    return rows
+    norm, starts = _normalised(text)
+    rows = _Reader(norm, roles).rows()
+    if rows is None:
+        return None
+    # Read on the normalised text, reported in the document's own characters.
+    out, pos = [], 0
+
+    def written(n: int) -> str:
+        nonlocal pos
+        a, pos = pos, pos + n
+        return text[starts[a]:starts[pos - 1] + 1] if n else ""
+
+    for row in rows:
+        name = written(len(row.name))
+        out.append(GluedRow(name, {role: written(len(value)) for role, value in row.cells.items()}))
+    return out
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """The text half-width and without spaces, and for each of its characters where it stands in text."""
+    chars: list[str] = []
+    starts: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            continue
+        n = half_width(ch)
+        chars.append(n)
+        starts.extend([i] * len(n))
+    return "".join(chars), starts
 
 
 def _whole(ends: list[int], text: str) -> bool:
