@@ -371,7 +371,8 @@ def read_cell_run(texts: list[str], roles: list[str]) -> list[GluedRow] | None:
     i = 0
     while i < len(texts):
         if rows and re.fullmatch(r"\d+(?:\.\d+)?", texts[i].strip()):
-            rows[-1].cells.setdefault("score", texts[i])  # a score column the header does not name
+            # A score column the header does not name; every cell is kept so the cells stay aligned.
+            rows[-1].cells["score" if "score" not in rows[-1].cells else f"unnamed{i}"] = texts[i]
             i += 1
             continue
         if _fits(texts[i], "value") and not _CJK.search(texts[i]) or i + 1 >= len(texts):
