@@ -129,6 +129,8 @@ class Indicator(BaseModel):
     loc: Location | None = None  # the row
     name_loc: Location | None = None
     value_loc: Location | None = None
+    # What a self-evaluation table (自评表) reports as achieved (实际完成值); None: no such column.
+    actual: str | None = None
 
 
 class PlanItem(BaseModel):

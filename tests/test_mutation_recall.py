@@ -64,6 +64,15 @@ _GLUED = "one-line copy with glued cells: the value occurs several times in the 
 _DROP = ("after the 满意度 row is deleted the glued one-line copy no longer reads as the same form "
          "(no form, or its other rows read differently)")
 EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
+    # Since the name is read without the explanation glued to it (issue 13), the swap moves only the
+    # name: "2280次反映…情况办公大楼日常维修维护次数大楼安检巡察次数反映…200次" glues the swapped name to the
+    # next row's name with nothing between them.
+    ("02_ezhou_shizhi_xiangmu_binhu_2022.txt", "swap@form0"):
+        "swapped name glued to the next name in a run-on copy: no separator between them",
+    # The name is echoed in its own explanation on the same line ("…数量反映…数量情况"): the source edit
+    # cannot tell which occurrence is the name cell.
+    ("25_longyan_minzong_zhuanyi_zhifu_mubiao_2023.txt", "swap@form0"):
+        "the name recurs in its explanation on the same line: the edit is ambiguous",
     # Real docs 70–95 (added with the shared corpus): the source edit cannot be placed, or the
     # extractor reads the edited noisy copy differently from the edited model.
     ("77_guangdong_lechang_zhongzhi_zhuxuejin_mubiao_2018.txt", "swap@form0"): _TRAD,

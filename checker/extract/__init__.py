@@ -12,7 +12,9 @@ import re
 from checker.document import Document
 from checker.extract.builder import FormBuilder
 from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepare
-from checker.extract.indicators import HEADER_WORDS, IndicatorParser, is_header_row, level1_of, level2_of
+from checker.extract.indicators import (
+    HEADER_WORDS, IndicatorParser, is_header_cell, is_header_row, level1_of, level2_of, opens_transposed,
+)
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
 from checker.extract.truncation import judge_end, table_words
@@ -133,6 +135,7 @@ class _FormReader:
         self.plan_cols: dict[int, str] = {}  # column -> PlanItem field, from a plan table's header row
         self.goals_below: dict[int, str] = {}  # column -> goal field whose text is on the next row
         self.seq_col: int | None = None  # the 序号 column of the 汇总表 header
+        self.header_lines: list[Tok] = []  # indicator header cells met one per line
 
     def read(self, rows: list[list[Tok]]) -> None:
         for row in rows:
@@ -179,15 +182,22 @@ class _FormReader:
                 self._summary_row(row)
                 return
             self.state = "fields"
-        if is_header_row(row) or (_opens_with_level(row[0].text) and self.b.kind is not None):
+        header_lines, self.header_lines = self.header_lines, []
+        if is_header_row(row) or ((_opens_with_level(row[0].text) or opens_transposed(row)) and self.b.kind is not None):
             self.state = "indicators"
             self.pending = None
             self.block = None
             header = row if is_header_row(row) else None
+            if header is None and is_header_row(header_lines):
+                header = header_lines  # a header written one cell per line just before the block
             self.ind = IndicatorParser(header)
-            if header is None:
+            if not is_header_row(row):
                 self.ind.feed(row)
             return
+        if len(row) == 1 and is_header_cell(row[0].text):
+            self.header_lines = header_lines + row
+        elif len(row) == 1 and header_lines and re.fullmatch(r"\d+(?:\.\d+)?", row[0].text.strip()):
+            self.header_lines = header_lines  # a weight under the header ("50"): the header goes on
         if is_cost_header(row):
             self.state = "cost"
             self.cost_item_col = next((t.loc.col for t in row if norm_label(t.text) == "支出明细" and t.loc), None)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from checker.document import Cell, Row
 from checker.extract.normalize import clean, half_width, key
 from checker.extract.vocabulary import (
-    FIELD_LABELS, INLINE_SPLIT_LABELS, LEVEL1, LEVEL2, TITLE_PATTERNS,
+    FIELD_LABELS, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, INDICATOR_HEADER_WORDS, INLINE_SPLIT_LABELS,
+    LEVEL1, LEVEL2, TITLE_PATTERNS,
 )
 from checker.model import Location
 
@@ -67,6 +68,10 @@ def split_inline_labels(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+# A note after a level heading: its score ("(40分)") or the template's "(必填)", "(必填硬性指标)".
+_LEVEL_NOTE = re.compile(r"^\s*[(（](?:\d+(?:\.\d+)?分|必填[^)）]{0,8})[)）]\s*")
+
+
 def peel_levels(text: str) -> list[str]:
     """"产出指标数量指标农村…100%" -> ["产出指标", "数量指标", "农村…100%"]."""
     out: list[str] = []
@@ -78,7 +83,7 @@ def peel_levels(text: str) -> list[str]:
         if word is None or re.fullmatch(r"\(\d+分\)", compact[len(word):]):
             break
         out.append(word)
-        rest = _drop_prefix(rest, word).lstrip(":： ")
+        rest = _LEVEL_NOTE.sub("", _drop_prefix(rest, word).lstrip(":： "), count=1)
     if out:
         out.append(rest)
         return out
@@ -95,7 +100,7 @@ def _drop_prefix(text: str, word: str) -> str:
     return text[i:]
 
 
-_JOINS_NUMBER = re.compile(r"^[年月日万元%个次人度期项号)）]")
+_JOINS_NUMBER = re.compile(r"^[年月日万元%个次人度期项号岁)）]")  # "7 岁以下儿童…": an age, not two cells
 
 
 def split_words(text: str) -> list[str]:
@@ -126,6 +131,43 @@ _RUN_TOGETHER_RE = re.compile("|".join(map(re.escape, sorted(set(_RUN_TOGETHER_W
 _PEEL_SET = set(_PEEL_WORDS)
 
 
+_HEADER_RE = re.compile("|".join(map(re.escape, sorted((w for w in INDICATOR_HEADER_WORDS if len(w) >= 2),
+                                                     key=len, reverse=True))))
+_LEVEL_HEADERS = HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3
+
+
+def header_run_cuts(text: str) -> set[int]:
+    """The indicator header written as one run ("…一级指标二级指标三级指标分值年度指标值全年实际值得分…"):
+    a cut before each of its words and after the last, so the header row is seen. Only a run of at
+    least three header words that names a level counts: one header word alone may be a name's."""
+    cuts: set[int] = set()
+    run: list[re.Match[str]] = []
+    for m in [*_HEADER_RE.finditer(text), None]:
+        if m is not None and (not run or m.start() == run[-1].end()):
+            run.append(m)
+            continue
+        if len(run) >= 3 and any(r.group(0) in _LEVEL_HEADERS for r in run):
+            cuts |= {r.start() for r in run} | {run[-1].end()}
+        run = [m] if m is not None else []
+    return cuts
+
+
+_GLUED_FIGURE = re.compile(r"[\u4e00-\u9fff][≥≤><=]?\d+(?:\.\d+)?[%‰]?(?=[\u4e00-\u9fff≥≤><=\d])")
+_SPACED_FIGURE = re.compile(r"(?:^|\s)[≥≤><=]?\d+(?:\.\d+)?[%‰]?(?:\s|$)")
+
+
+def spaces_are_wraps(text: str) -> bool:
+    """A copy whose figures are glued to the words around them ("…到位率100%100%库存…") has no
+    separator between its cells; a space in it is a wrapped line inside a cell ("管理制 度")."""
+    glued = len(_GLUED_FIGURE.findall(text))
+    return glued >= 3 and glued > 3 * len(_SPACED_FIGURE.findall(text))
+
+
+def unwrap(text: str) -> str:
+    """Spaces between Chinese characters of a glued copy are line wraps: drop them."""
+    return re.sub(r"(?<=[\u4e00-\u9fff、,，(（)）])\s+(?=[\u4e00-\u9fff(（)）])", "", text)
+
+
 def split_run_together(text: str) -> list[str]:
     """A long cell holding a whole table (PDF/web copies): cut before each known label.
 
@@ -151,7 +193,7 @@ def split_run_together(text: str) -> list[str]:
                 and not re.match(r"\s*[:：]", text[m.end():]):
             continue
         label_cuts.add(m.start())
-    cuts = [c for c in sorted(label_cuts | title_cuts) if 0 < c < len(text)]
+    cuts = [c for c in sorted(label_cuts | title_cuts | header_run_cuts(text)) if 0 < c < len(text)]
     if len(cuts) < 2:
         return [text]
     bounds = [0] + cuts + [len(text)]
@@ -180,6 +222,8 @@ def prepare(rows: list[Row], free_text: bool) -> list[list[Tok]]:
                 continue
             pieces = [text]
             if free_text and not is_title(text):
+                if spaces_are_wraps(text):
+                    text = unwrap(text)
                 pieces = [q for p in split_words(text) for q in split_run_together(p)]
             for piece in pieces:
                 for part in split_inline_labels(piece):

@@ -48,7 +48,8 @@ def _to_decimal(num: str) -> Decimal | None:
 
 def parse_target(raw: str) -> Target:
     """Parse a 指标值. Anything that is not op+number+unit is qualitative."""
-    text = _THOUSANDS.sub("", half_width(raw).strip().replace(" ", ""))
+    # A wrapped line inside the cell (Excel Alt+Enter, a PDF wrap) is no break in the value.
+    text = _THOUSANDS.sub("", re.sub(r"\s+", "", half_width(raw)))
     target = Target(raw=raw)
     if not text:
         return target

@@ -107,16 +107,59 @@ LEGACY_PLACEMENT = {("产出指标", "成本指标"), ("效益指标", "服务�
 
 # Cells inside the indicator block that carry no data (split merged labels, headers).
 INDICATOR_NOISE = {"指标", "绩效指标", "年度绩效指标", "绩效目标情况", "本年度绩效指标", "年度指标",
-                   "绩效目标", "绩效指标情况", "项目绩效指标"}
+                   "绩效目标", "绩效指标情况", "项目绩效指标",
+                   # an empty row's 度量单位 "-" and 指标值类型 run together
+                   "定性", "定量", "-定性", "-定量"}
 
 # Header cells of the indicator block, by column meaning.
 HEADER_LEVEL1 = {"一级指标", "一级"}
 HEADER_LEVEL2 = {"二级指标", "二级"}
 HEADER_LEVEL3 = {"三级指标", "三级", "指标内容", "指标名称"}
+# The target: the value the indicator row is read for.
 HEADER_VALUE = {"指标值", "指标值及单位", "年度指标值", "目标值", "当年预期实现值", "预期目标值",
-                "指标值(包含数字及文字描述)", "区域目标值"}
-HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明"}
-HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准"}
+                "指标值(包含数字及文字描述)", "区域目标值", "年初目标值", "年初设定目标", "年初设定目标值",
+                "预期指标值", "年度目标值", "全年指标值", "年度目标指标值", "年度预期指标值", "计划指标值",
+                "年度指标值(A)", "预期目标", "绩效目标值", "指标值(A)"}
+# Self-evaluation tables: what was achieved (kept apart from the target), and columns that are not
+# values at all (a row's weight, its score, the reasons for a shortfall, remarks).
+HEADER_ACTUAL = {"实际完成值", "全年完成值", "全年实际值", "实际完成指标值", "完成值", "实际值",
+                 "全年实际完成值", "实际完成情况", "全年实际完成情况", "实际完成值(B)", "全年完成值(B)",
+                 "实际完成", "实际达到值", "全年实际值(B)", "实际值(B)"}
+HEADER_WEIGHT = {"分值", "权重", "自评权重", "指标分值", "权重(%)", "分值(分)", "指标权重", "指标权重(分)"}
+HEADER_SCORE = {"得分", "自评得分", "评分", "实际得分", "自评分", "得分(分)", "指标得分(分)", "指标得分"}
+HEADER_REASON = {"未完成原因和改进措施", "未完成原因及改进措施", "未完成原因及拟采取的改进措施",
+                 "未完成原因分析", "偏差原因分析及改进措施", "偏差原因分析", "偏差及原因分析", "偏差原因",
+                 "改进措施", "备注", "偏差原因及改进措施", "未完成原因", "说明"}
+HEADER_EXPLANATION = {"指标解释及计算公式", "指标解释", "计算公式", "指标说明", "指标值内容", "指标内涵"}
+HEADER_STANDARD = {"绩效标准", "评(扣)分标准", "评分标准", "评(扣分标准)", "评(扣)分标准说明"}
+# Columns that say how a value is measured, not what it is (定量/定性).
+HEADER_IGNORE = {"指标值类型", "指标类型", "指标属性", "计算方法", "得分计算方法"}
+# Columns joined into the value: a comparison (指标性质 "≥") and a unit (计量单位 "%").
+HEADER_OP = {"指标性质", "指标方向", "运算符号", "符号"}
+HEADER_UNIT = {"计量单位", "度量单位", "单位", "指标值单位", "计量单位(指标值)"}
+# Every header word of the indicator block (a glued copy is cut at a run of them).
+INDICATOR_HEADER_WORDS = (HEADER_LEVEL1 | HEADER_LEVEL2 | HEADER_LEVEL3 | HEADER_VALUE | HEADER_ACTUAL | HEADER_WEIGHT
+                          | HEADER_SCORE | HEADER_REASON | HEADER_OP | HEADER_UNIT | HEADER_EXPLANATION
+                          | HEADER_STANDARD | HEADER_IGNORE)
+# The last character of an indicator's name: a measure (…率, …数量, …满意度, …标准, …时间). Where a
+# name and its target are glued to the explanation after them, the target starts after one of these.
+NAME_ENDINGS = "率数量度准间例性额积本次况值期限费价"
+# What a self-evaluation table writes for an achieved target, in the actual or the reason column.
+COMPLETION_WORDS = ("达成预期指标", "达成预期目标", "达成预期", "达成目标值", "达成目标", "已达成", "全部达成",
+                    "已完成", "全部完成", "完成", "达到预期", "基本达到", "已达到", "达标", "按规定执行", "已公开", "无")
+# Words a self-evaluation table writes before a figure to give its direction ("增372人次", "超上年2%"),
+# and alone as a target ("门诊住院人次 | 增加").
+FIGURE_DIRECTIONS = ("比上年增长", "较上年增长", "比上年提高", "较上年提高", "超上年", "比上年", "较上年",
+                     "增长", "增加", "提高", "减少", "降低", "下降", "增", "超", "减", "降")
+DIRECTION_WORDS = ("增加", "减少", "提高", "降低", "下降", "提升", "增长")
+# Units a figure is written with in a glued copy, where the words after the figure may be the next
+# cell: only these count as the figure's unit (a 万/亿 in front is allowed: 万粒, 万人次).
+MEASURE_UNITS = ("%", "‰", "人次", "户次", "个月", "小时", "分钟", "工作日", "平方米", "立方米", "平方公里",
+                 "公里", "千米", "厘米", "毫米", "公顷", "公斤", "千克", "米", "亩", "吨", "粒", "起", "件",
+                 "台", "套", "元", "人", "户", "个", "次", "天", "日", "周", "年", "月", "项", "场", "期",
+                 "册", "批", "家", "所", "座", "条", "辆", "名", "份", "篇", "部", "种", "类", "轮", "栋",
+                 "间", "张", "本", "头", "只", "株", "棵", "处", "块", "宗", "所", "支", "村", "镇", "乡",
+                 "校", "床", "课时", "学时", "元/人", "元/亩", "元/吨")
 # The words a 指标解释 opens with before restating its indicator's name ("反映<name>情况").
 EXPLANATION_LEADS = ("反映",)
 # …and the word it closes with ("反映<…>情况").
@@ -214,5 +257,5 @@ GRADED_WORDS = ["好", "较好", "一般", "较差", "差", "优", "优秀", "�
 # word with its modifier. Without a modifier ("消耗下降率") the words are part of a name.
 TRAILING_TREND_VALUE = re.compile(
     r"(?P<value>(?:稳步|持续|明显|有所|逐步|进一步|显著|不断|大幅|较大|稳定)"
-    r"(?:提高|提升|改善|增强|增加|增长|下降|减少|降低|优化|好转|扩大))$"
+    r"(?:提高|提升|改善|增强|增加|增长|下降|减少|降低|减轻|优化|好转|扩大))$"
 )
