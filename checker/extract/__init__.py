@@ -101,7 +101,10 @@ def _blank_how(label: Tok, nxt: Tok | None, free_text: bool) -> str:
     """A label with nothing after it is a certain blank only where the table shows the empty
     cell: the label ends its row, or an empty column separates it from the next label. In free
     text, or with two labels side by side (a header row over values below), the value may be
-    elsewhere."""
+    elsewhere. A label closed by its colon ("填表人：") with another label right after it is blank
+    wherever it stands."""
+    if half_width(label.text).strip().endswith(":"):
+        return "label"
     if free_text:
         return "near"
     if nxt is None:
@@ -232,8 +235,10 @@ class _FormReader:
             elif vtype == "money":
                 self.b.note_blank_money(field, "near")
             elif vtype in ("text", "contact", "goal"):
-                # another label follows: left blank, or its value is elsewhere (free text has no cells)
-                self._assign(field, vtype, "", unit, label_tok, how="near")
+                # another label follows: left blank, or its value is elsewhere (free text has no
+                # cells); a label closed by its colon ("填表人：") with nothing after it is blank.
+                closed = half_width(label_tok.text).strip().endswith(":")
+                self._assign(field, vtype, "", unit, label_tok, how="label" if closed else "near")
         labelled = False
         i = 0
         while i < len(row):

@@ -94,6 +94,9 @@ def _dept(ctx: FactContext, index: int, form) -> Iterator[dict]:
             fact[name] = money_display(money) if money is not None else "0.00"
             fact[f"{name}_fen"] = money.fen if money is not None else 0
         fact["income_sum"] = wan_display(income)
+        # No part read as a number: the breakdown's figures may sit in cells or under labels the
+        # reader did not take (其中：当年财政拨款 …), so "blank = 0" is not a certain read.
+        fact["income_parts_read"] = sum(1 for m in parts.values() if m is not None)
         if form.total is not None:
             fact["income_diff"] = wan_display(abs(form.total.wan - income))
             fact["total_vs_income_abs_fen"] = abs(to_fen(form.total.wan) - to_fen(income))

@@ -100,6 +100,9 @@ def facts(submission: Submission, ctx: Any) -> Iterable[dict]:
                 "label_zh": label_zh,
                 "label_en": label_en,
                 "value": value,
-                "state": state_of(field, value, ctx),
+                # An empty value not read with certainty (a label followed by another label in
+                # free text) may be a misread: "unsure_blank", a warning to check.
+                "state": "unsure_blank" if not value and not getattr(text, "certain", True)
+                else state_of(field, value, ctx),
             })
             yield fact

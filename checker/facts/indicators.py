@@ -12,7 +12,8 @@ Kinds built here:
   `value_trend`, `standard_trend`, `standard_malformed_deadline`, `hedge` (+ `hedge_word`),
   `has_other_year` (+ `other_year`, `year`), `has_explanation_column`, `explanation_missing`,
   `expl_repeats_name`, `rate_without_formula`; issue codes (one per concern, "" when none):
-  `name_issue`, `timing_issue`, `cost_issue`; and `form_zh` / `form_en`.
+  `name_issue`, `timing_issue`, `cost_issue`; `certain` (false when the name cell holds a bare
+  figure, or on `row_cut`, the last row of a cut-off form); and `form_zh` / `form_en`.
 - `indicator_pair` — two 三级 names of one form where one is the other with words left out
   ("项目成本控制率" in "项目或定额成本控制率"): `name_a`, `value_a`, `name_b`, `value_b`,
   `similarity_pct` (shorter/longer length, 100 = identical), `same_measure`, `values_differ`.

@@ -2,27 +2,37 @@
 
 Kinds built here:
 
-- `document_forms` (document level): `form_count`.
-- `form_header` — one per form: `title`, `title_recognised`, `has_year` (+ `year`); department:
-  `funds_by_source` (88号 申报表), `amounts_missing_count` + `amounts_missing_zh/en`, `functions_state`, `goal_state`
-  ("filled" / "blank" / "absent": label there but empty / no such label); project and spending
-  direction: `required_missing_count` + `required_missing_zh/en`.
+- `document_forms` (document level): `form_count`; `table_words_count` + `table_words` (words of
+  target tables in a text where no form was recognised).
+- `form_header` — one per form: `title`, `title_recognised`, `has_year` (+ `year`; without a year:
+  `year_unsure` + `year_hint`, a year written outside the indicators), `form_complete`; department:
+  `funds_by_source` (88号 申报表), `amounts_missing_count` + `amounts_missing_zh/en` (certainly
+  missing) and `amounts_unsure_count` + `_zh/en` (looks missing, the read may be wrong),
+  `functions_state`, `goal_state` ("filled" / "blank" / "absent" / "past_end": label there but
+  empty / no such label / no such label and the text stops before the indicator table); project
+  and spending direction: `required_missing_count` + `required_missing_zh/en`, `required_unsure_count`
+  + `_zh/en`. A field the template does not have (实施期, 资金性质, 基本支出/项目支出 in by-source
+  templates) is not due; one that may lie past the end of a cut-off text is not counted.
+- `form_end` — a form whose text stops early (FormBase.incomplete): `stops_at`, `in_block` (the
+  text stops inside the indicator table rather than before it).
 - `form_period` — project / spending direction with a year in its implementation period:
   `period`, `period_years` (+ `_en`), `outside_year`, `multi_year_declared`, `year`.
 - `form_plan` — forms with a phase plan: `plan_count`, `timed_count` (items with a time span),
   `distinct_periods`, `first_period`.
 - `indicator_block` — department / project / spending direction: `indicator_count`,
   `has_output` / `has_benefit` / `has_satisfaction`, `missing_level1_count` + `_zh/en`,
+  `unsure_level1_count` + `_zh/en` (the class heading is written but no row was read under it),
   `output_missing_count` + `output_missing_zh/en`, `benefit_count`, `benefit_substantive_count`,
-  `benefit_quantitative_count`, `year` (when known).
+  `benefit_quantitative_count`, `form_complete`, `benefit_closed` (benefit was read to its end),
+  `year` (when known). On a cut-off form only classes before the cut are counted missing.
 - `cost_layout` — same forms, located at the first cost row: `layout` ("standard" /
-  "no_level2" / "other_level2" / "under_output" / "absent"), `cost_level2`, `indicator_count`,
+  "no_level2" / "other_level2" / "under_output" / "absent" / "past_end"), `cost_level2`, `indicator_count`,
   `year` (when known).
 - `level_naming` — same forms, two per form, located at the row concerned: `aspect`
   "placement" with `satisfaction_under_benefit`; `aspect` "names" with `legacy_count` +
   `legacy_names` (raw 一级/二级 labels mapped from a non-standard name).
 - `level2_group` — one per 二级 heading in a form: `level1`, `level2`, `level2_raw`, `row_count`,
-  `named_count` (rows with a 三级 name).
+  `named_count` (rows with a 三级 name), `at_cut` (the last group of a cut-off form).
 """
 
 from __future__ import annotations
@@ -70,7 +80,7 @@ REQUIRED_FIELDS = {
 # value was not found: the read is not certain.
 _FRAGMENT_MAX = 6
 # Words that label a field in templates whose exact label the vocabulary does not list.
-_LABEL_HINTS = {"goal": ("绩效目标",)}
+_LABEL_HINTS = {"goal": ("绩效目标",), "total": ("合计",)}
 _NOT_A_LABEL = re.compile(r"表|申报|管理")  # 绩效目标表, 绩效目标申报, 绩效目标管理: titles and prose
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _DURATION_YEARS = re.compile(r"^(\d+)年$")
