@@ -195,9 +195,16 @@ class TextSource:
         """Whether text can say "this cell is empty": only where cells have delimiters (tabs,
         pipes) or, in Tika output, a lone tab. A blank line only separates rows, and free text
         just closes up around a removed word."""
-        if not isinstance(edit, Replace) or edit.new or edit.find is None:
+        if not isinstance(edit, Replace) or edit.find is None:
             return True
-        cell = find_cell(self.doc, edit.find, edit.near, edit.old)
+        try:
+            cell = find_cell(self.doc, edit.find, edit.near, edit.old)
+        except LookupError:
+            # The value is joined from several cells (operator | number | unit columns, read by
+            # their headers): no one cell holds it, so no edit of one cell can express the change.
+            return False
+        if edit.new:
+            return True
         if _n(cell.text) != _n(edit.old):
             # Part of a free-text cell: only a labelled field ("联系电话：…") can be left empty.
             return bool(re.search(r"[:：]\s*$", cell.text.split(edit.old, 1)[0]))
