@@ -171,79 +171,115 @@ class _FormReader:
         self._field_row(row)
 
     # -- header fields ---------------------------------------------------------------------
+    # A label's value is found inline ("资金总额：55"), to its right, below it (the next row of a
+    # free-text copy, or the row under a goal heading), or in a plan/task table the label opens.
     def _field_row(self, row: list[Tok]) -> None:
         if self.block == "plans" and self._task_table_row(row):
             return
-        goals_below, self.goals_below = self.goals_below, {}
-        if goals_below and not any(is_labelish(t.text) for t in row):
-            for tok in row:  # "总体目标 | 实施期目标 | 年度目标" over a row of texts
-                field = goals_below.get(tok.loc.col if tok.loc else -1)
-                if field is None and len(set(goals_below.values())) == 1:
-                    field = next(iter(goals_below.values()))
-                if field:
-                    self._assign(field, "goal", tok.text, None, tok)
+        if self._goals_below(row):
             return
-        if self.pending is not None:
-            label_tok, field, vtype, unit = self.pending
-            self.pending = None
-            if not is_labelish(row[0].text):
-                self._assign(field, vtype, row[0].text, unit, row[0])
-                row = row[1:]
-                if not row:
-                    return
-            elif vtype in ("text", "contact", "goal"):
-                self._assign(field, vtype, "", unit, label_tok)  # another label follows: left blank
+        row = self._pending_value(row)
+        if not row:
+            return
+        labelled = self._labelled_cells(row)
+        if labelled is None:
+            return
+        if not labelled:
+            self._block_row(row)
+
+    def _goals_below(self, row: list[Tok]) -> bool:
+        """"总体目标 | 实施期目标 | 年度目标" over a row of texts: each text is its heading's goal."""
+        goals_below, self.goals_below = self.goals_below, {}
+        if not goals_below or any(is_labelish(t.text) for t in row):
+            return False
+        for tok in row:
+            field = goals_below.get(tok.loc.col if tok.loc else -1)
+            if field is None and len(set(goals_below.values())) == 1:
+                field = next(iter(goals_below.values()))
+            if field:
+                self._assign(field, "goal", tok.text, None, tok)
+        return True
+
+    def _pending_value(self, row: list[Tok]) -> list[Tok]:
+        """A label that ended the previous line of a free-text copy takes this line's first cell."""
+        if self.pending is None:
+            return row
+        label_tok, field, vtype, unit = self.pending
+        self.pending = None
+        if not is_labelish(row[0].text):
+            self._assign(field, vtype, row[0].text, unit, row[0])
+            return row[1:]
+        if vtype in ("text", "contact", "goal"):
+            self._assign(field, vtype, "", unit, label_tok)  # another label follows: left blank
+        return row
+
+    def _labelled_cells(self, row: list[Tok]) -> bool | None:
+        """Read every label of the row with its value. True if the row had a label, None when a
+        plan table took the rest of the row."""
         labelled = False
-        i = 0
-        while i < len(row):
-            tok = row[i]
-            lab = match_label(tok.text)
+        i: int | None = 0
+        while i is not None and i < len(row):
+            lab = match_label(row[i].text)
             if lab is None:
                 i += 1
                 continue
             labelled = True
-            field, vtype, inline, unit = lab
-            if vtype == "unit":
-                self.b.declared_unit = unit
-                i += 1
-                continue
-            if vtype in ("plans", "measures"):
-                self.block = vtype
-                rest = [t for t in row[i + 1:] if norm_label(t.text) not in SECTION_LABELS]
-                if vtype == "measures" and rest and match_label(rest[0].text) is None:
-                    self.b.measures.append(Text(value=rest[0].text, loc=rest[0].loc))
-                    i = row.index(rest[0]) + 1
-                    continue
-                if vtype == "plans":
-                    self.plan_cols = {}
-                    if self._plan_header(row[i + 1:]):
-                        return
-                if vtype == "plans" and rest:
-                    self._plan(rest)
-                    return
-                i += 1
-                continue
-            self.block = None
-            if inline:
-                self._assign(field, vtype, inline, unit, tok)
-                i += 1
-                continue
-            nxt = row[i + 1] if i + 1 < len(row) else None
-            if nxt is not None and not is_labelish(nxt.text):
-                self._assign(field, vtype, nxt.text, unit, nxt)
-                i += 2
-                continue
-            if nxt is None and self.free_text:
-                self.pending = (tok, field, vtype, unit)
-            elif vtype in ("text", "contact", "goal"):
-                self._assign(field, vtype, "", unit, tok)
-                if vtype == "goal" and tok.loc and tok.loc.col:
-                    self.goals_below[tok.loc.col] = field
-            i += 1
-        if not labelled and self.block == "plans":
+            i = self._read_label(row, i, lab)
+        return None if i is None else labelled
+
+    def _read_label(self, row: list[Tok], i: int, lab: tuple) -> int | None:
+        """Read the label at row[i]; the index of the next cell to look at (None: row done)."""
+        field, vtype, inline, unit = lab
+        if vtype == "unit":
+            self.b.declared_unit = unit
+            return i + 1
+        if vtype in ("plans", "measures"):
+            return self._block_label(row, i, vtype)
+        self.block = None
+        if inline:
+            self._assign(field, vtype, inline, unit, row[i])
+            return i + 1
+        return self._value_beside(row, i, field, vtype, unit)
+
+    def _block_label(self, row: list[Tok], i: int, vtype: str) -> int | None:
+        """年度重点工作计划 / 保障措施: a block whose items follow, on this row or below."""
+        self.block = vtype
+        rest = [t for t in row[i + 1:] if norm_label(t.text) not in SECTION_LABELS]
+        if vtype == "measures":
+            if rest and match_label(rest[0].text) is None:
+                self.b.measures.append(Text(value=rest[0].text, loc=rest[0].loc))
+                return row.index(rest[0]) + 1
+            return i + 1
+        self.plan_cols = {}
+        if self._plan_header(row[i + 1:]):
+            return None
+        if rest:
+            self._plan(rest)
+            return None
+        return i + 1
+
+    def _value_beside(self, row: list[Tok], i: int, field: str, vtype: str, unit: str | None) -> int:
+        """The value right of the label; else, at the end of a free-text line, the next line's
+        first cell; else the field is blank (a goal heading's text may follow on the next row)."""
+        tok = row[i]
+        nxt = row[i + 1] if i + 1 < len(row) else None
+        if nxt is not None and not is_labelish(nxt.text):
+            self._assign(field, vtype, nxt.text, unit, nxt)
+            return i + 2
+        if nxt is None and self.free_text:
+            self.pending = (tok, field, vtype, unit)
+        elif vtype in ("text", "contact", "goal"):
+            self._assign(field, vtype, "", unit, tok)
+            if vtype == "goal" and tok.loc and tok.loc.col:
+                self.goals_below[tok.loc.col] = field
+        return i + 1
+
+    def _block_row(self, row: list[Tok]) -> None:
+        """A row without labels inside a plan or measures block is one of its items."""
+        if self.block == "plans":
             if not self._plan_header(row):
                 self._plan(row)
-        elif not labelled and self.block == "measures":
+        elif self.block == "measures":
             self.b.measures.append(Text(value=" ".join(t.text for t in row), loc=row[0].loc))
 
     def _assign(self, field: str, vtype: str, value: str, unit: str | None, tok: Tok) -> None:
