@@ -164,7 +164,8 @@ class FormBase(BaseModel):
     title: str = ""
     title_loc: Location | None = None
     year: int | None = None
-    unit_name: Text | None = None
+    unit_name: Text | None = None  # the form's unit, from the first field that names it (see extract)
+    unit_label: Text | None = None  # what the 部门(单位)名称 label says, when the form has one
     amount_unit: MoneyUnit | None = None  # the unit the form declares for its amounts
     goal: Text | None = None  # 年度/整体 绩效目标
     period_goal: Text | None = None  # 实施期/长期 绩效目标

@@ -15,18 +15,23 @@ from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepa
 from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
+from checker.extract.unitname import looks_like_unit
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
-    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
+    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, NAME_FIELDS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
     TASK_AMOUNT_COLUMNS,
     TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
 
 _AMOUNT_ONLY = re.compile(r"^-?\d[\d,]*(\.\d+)?\s*(万元|元|万)?$")
+_LEADING_UNIT = re.compile(r"^\s*\((万元|元)\)\s*(?=\S)")
 _SEQ_SPECIAL = re.compile(r"^[一二三四五六七八九十]+$")
 _SEQ_DIRECTION = re.compile(r"^\d+$")
 _FIELD_PREFIXES = sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
+# Where a name run on into the next label ends: any label or section word of four or more characters.
+_NEXT_LABEL = re.compile("|".join(map(re.escape, sorted(
+    {w for w in list(FIELD_LABELS) + list(SECTION_LABELS) if len(w) >= 4}, key=len, reverse=True))))
 
 
 def title_kind(text: str) -> str | None:
@@ -217,6 +222,7 @@ class _FormReader:
         """Read every label of the row with its value. True if the row had a label, None when a
         plan table took the rest of the row."""
         labelled = False
+        row = list(row)  # a value cut at the next label puts that label back into the row
         i: int | None = 0
         while i is not None and i < len(row):
             lab = match_label(row[i].text)
@@ -237,9 +243,21 @@ class _FormReader:
             return self._block_label(row, i, vtype)
         self.block = None
         if inline:
-            self._assign(field, vtype, inline, unit, row[i])
+            self._assign(field, vtype, self._cut_at_next_label(row, i, field, inline), unit, row[i])
             return i + 1
         return self._value_beside(row, i, field, vtype, unit)
+
+    def _cut_at_next_label(self, row: list[Tok], i: int, field: str, value: str) -> str:
+        """A name never runs into the next label: "青山区教育局项目执行单位化工区学校" is a name, then
+        the label 项目执行单位 with its own value, put back into the row after row[i]."""
+        if field not in NAME_FIELDS:
+            return value
+        m = _NEXT_LABEL.search(norm_label(value))
+        if m is None or m.start() == 0:
+            return value
+        k = norm_label(value)
+        row.insert(i + 1, Tok(k[m.start():], row[i].loc, row[i].row))
+        return k[: m.start()]
 
     def _block_label(self, row: list[Tok], i: int, vtype: str) -> int | None:
         """年度重点工作计划 / 保障措施: a block whose items follow, on this row or below."""
@@ -264,7 +282,7 @@ class _FormReader:
         tok = row[i]
         nxt = row[i + 1] if i + 1 < len(row) else None
         if nxt is not None and not is_labelish(nxt.text):
-            self._assign(field, vtype, nxt.text, unit, nxt)
+            self._assign(field, vtype, self._cut_at_next_label(row, i + 1, field, nxt.text), unit, nxt)
             return i + 2
         if nxt is None and self.free_text:
             self.pending = (tok, field, vtype, unit)
@@ -286,6 +304,9 @@ class _FormReader:
         if field == "general_budget" or field == "gov_fund" or field == "other_funds":
             self.b.has_income_breakdown = True
         if vtype == "money":
+            lead = _LEADING_UNIT.match(half_width(value))
+            if lead:  # "资金总额(万元)50" read as label + "(万元)50": the unit belongs to the amount
+                unit, value = lead.group(1), half_width(value)[lead.end():]
             parsed = parse_money(value)
             unit_only = re.fullmatch(r"\(?(万元|元)\)?", half_width(value).strip())
             if unit_only:
@@ -482,6 +503,8 @@ def _cut_at_titles(row: list[Tok]) -> list[list[Tok]]:
 
 
 def _unit_from_title(title: str) -> str:
+    """The unit a title opens with ("重庆市梁平区林业局2023年度部门整体绩效自评表"); a fragment that
+    names no organisation ("项目支出", "就业补助资金", "预算部门(单位)") is not a unit."""
     k = half_width(title).strip()
     m = re.search(r"(19|20)\d{2}\s*年", k)
     prefix = k[: m.start()] if m else ""
@@ -491,8 +514,10 @@ def _unit_from_title(title: str) -> str:
             if pm:
                 prefix = k[: pm.start()]
                 break
-    prefix = prefix.strip(" -—:")
-    return prefix if len(prefix) >= 4 and not re.search(r"附件|附表|\d", prefix) else ""
+    prefix = re.sub(r"^(附件|附表)?\s*\d*\s*[、.:]?", "", prefix.strip(" -—:")).strip(" -—:")
+    if len(prefix) < 4 or re.search(r"附件|附表|\d", prefix) or not looks_like_unit(prefix):
+        return ""
+    return prefix
 
 
 def extract(doc: Document) -> Submission:
@@ -521,7 +546,7 @@ def extract(doc: Document) -> Submission:
         if "unit_name" not in builder.text and title is not None:
             unit = _unit_from_title(title.text)
             if unit:
-                builder.set_text("unit_name", unit, title.loc)
+                builder.set_text("title_unit", unit, title.loc)
         submission.forms.append(builder.build(cover))
     if not submission.forms:
         submission.notes.append("未识别出任何绩效目标表：没有找到“…绩效目标表”一类的表题或可读取的内容。")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from checker.extract.unitname import clean_unit, is_placeholder_unit
+from checker.extract.vocabulary import UNIT_NAME_ORDER
 from checker.model import (
     Contacts, CostLine, DepartmentForm, Indicator, Location, Money, PlanItem, ProjectForm,
     SpecialFundSummaryForm, SpendingDirectionForm, SummaryLine, Text,
@@ -16,7 +18,7 @@ FORM_CLASSES = {
     "special_fund_summary": SpecialFundSummaryForm,
     "spending_direction": SpendingDirectionForm,
 }
-CONTACT_FIELDS = {"filler", "phone", "unit_leader", "project_leader", "seal_unit", "date"}
+CONTACT_FIELDS = {"filler", "phone", "unit_leader", "project_leader", "seal_unit", "filing_unit", "date"}
 _SEAL = re.compile(r"[(（]\s*(盖章|签章|签名|签字|公章)\s*[)）]")
 
 
@@ -61,6 +63,24 @@ class FormBuilder:
         amount, unit, raw, loc = entry
         return Money(amount=amount, unit=unit or self.declared_unit or default_unit, raw=raw, loc=loc)
 
+    def _contacts(self) -> Contacts:
+        """The seal line is the filing unit's (填报单位(盖章)) or a bare 单位(盖章)."""
+        fields = {f: t for f, t in self.text.items() if f in CONTACT_FIELDS and f != "filing_unit"}
+        filing = self.text.get("filing_unit")
+        if filing is not None and (filing.value or "seal_unit" not in fields):
+            fields["seal_unit"] = filing
+        return Contacts(**fields)
+
+    def _unit_name(self) -> Text | None:
+        """The first filled field in UNIT_NAME_ORDER that names a unit (not a placeholder), with a
+        trailing code or label fragment dropped; else a blank labelled 单位名称 as read."""
+        for field in UNIT_NAME_ORDER:
+            text = self.text.get(field)
+            name = clean_unit(text.value) if text is not None else ""
+            if name and not is_placeholder_unit(name):
+                return Text(value=name, loc=text.loc)
+        return self.text.get("unit_name")
+
     def build(self, inherited: "FormBuilder | None"):
         cls = FORM_CLASSES[self.kind]
         allowed = set(cls.model_fields)
@@ -80,16 +100,16 @@ class FormBuilder:
             for field, text in inherited.text.items():
                 if field in CONTACT_FIELDS and field not in self.text:
                     self.text[field] = text
-        contacts = Contacts(**{f: t for f, t in self.text.items() if f in CONTACT_FIELDS})
+        contacts = self._contacts()
         data["contacts"] = contacts
         for field, text in self.text.items():
             if field in allowed and field not in CONTACT_FIELDS:
                 data[field] = text
-        # No 单位名称 label: the unit that fills the table is the sealing unit, else the 实施单位 (the
-        # budget unit that spends the money), and only then the 主管部门 above it.
-        for fallback in (contacts.seal_unit, self.text.get("implementer"), self.text.get("department")):
-            if "unit_name" not in data and fallback is not None and fallback.value:
-                data["unit_name"] = fallback
+        unit = self._unit_name()
+        if unit is not None:
+            data["unit_name"] = unit
+        if "unit_name" in self.text:
+            data["unit_label"] = self.text["unit_name"]
         for field, entry in self.money.items():
             if field in allowed:
                 data[field] = self._money(entry, default_unit)

@@ -89,16 +89,30 @@ def _add(field: str, vtype: str, *labels: str) -> None:
         FIELD_LABELS[lab] = (field, vtype)
 
 
-_add("unit_name", "text", "部门(单位)名称", "部门名称", "单位名称", "预算单位", "预算部门", "部门(单位)")
-_add("seal_unit", "text", "编制单位(盖章)", "填报单位(盖章)", "单位(盖章)", "编制单位", "填报单位",
-     "编制单位(签章)", "申报单位(盖章)", "申报单位")
-_add("department", "text", "主管部门", "主管部门及代码", "项目主管部门")
-_add("implementer", "text", "实施单位", "项目执行单位", "执行单位")
+_add("unit_name", "text", "部门(单位)名称", "部门名称", "单位名称", "预算部门", "部门(单位)", "部门", "评价部门名称",
+     "主管部门(单位)名称", "部门(单位)名称及编码", "单位名称及编码")
+_add("budget_unit", "text", "预算单位", "预算单位名称")
+# A code written beside the unit ("部门预算编码 230001"): a label of its own, never part of the name.
+_add("unit_code", "text", "部门预算编码", "预算编码", "单位编码", "部门编码", "单位代码", "部门代码", "预算代码")
+# The unit that fills in the table, and a bare seal line (both are the seal on the form).
+_add("filing_unit", "text", "编制单位(盖章)", "填报单位(盖章)", "编制单位", "填报单位", "编制单位(签章)",
+     "填报单位(签章)", "申报单位(盖章)", "申报单位", "申报单位(签章)")
+_add("seal_unit", "text", "单位(盖章)", "单位(签章)")
+_add("department", "text", "主管部门", "主管部门及代码", "项目主管部门", "主管部门及编码", "主管部门名称及编码",
+     "主管部门(单位)名称及编码", "主管部门(单位)", "地方主管部门", "市县主管部门", "县级主管部门", "市级主管部门",
+     "业务主管部门")
+# An authority above the unit (a transfer payment's 中央/省级主管部门) and the finance bureaus that
+# pass the money on: never the unit itself.
+_add("upper_department", "text", "中央主管部门", "省级主管部门", "省级业务主管部门", "自治区主管部门",
+     "中央主管部门名称")
+_add("finance_department", "text", "省级财政部门", "地方财政部门", "市县财政部门", "中央财政部门")
+_add("implementer", "text", "实施单位", "项目执行单位", "执行单位", "项目实施单位", "实施单位名称")
 _add("project_name", "text", "项目名称", "项目支出名称", "专项名称")
 _add("category", "text", "项目类别", "项目属性", "项目性质", "专项属性", "项目来源")
 _add("period", "text", "项目计划实施时间", "项目实施期", "项目支出实施期", "实施期限", "项目期限", "项目期",
      "计划实施时间", "实施期")
 _add("fund_nature", "text", "资金性质")
+_add("subunits", "text", "下属单位个数", "下属单位数")
 _add("functions", "text", "部门(单位)职能描述", "部门职责概述", "部门职能职责概述", "部门职能概述",
      "部门相应职能职责概述", "职能职责概述", "单位职能")
 _add("goal", "goal", "部门(单位)绩效目标", "年度绩效目标", "本年度绩效目标", "年度目标", "整体绩效目标", "年度总体目标",
@@ -121,7 +135,8 @@ _add("direction_name", "text", "支出方向(子项)")
 _add("special_name", "text", "所属专项", "名称")
 _add("filler", "contact", "填表人", "经办人", "填报人", "项目责任人", "联系人")
 _add("phone", "contact", "联系电话", "联系电话(办公座机号)", "电话")
-_add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)", "单位负责人", "负责人签字")
+_add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)", "单位负责人", "负责人签字", "主要领导签字",
+     "主要负责人签字")
 _add("project_leader", "contact", "项目负责人", "项目负责人及电话")
 _add("date", "contact", "填报日期", "填表日期")
 
@@ -131,7 +146,8 @@ SECTION_LABELS = {
     "资金情况(万元)", "支出预算(本级)", "按收入性质分", "按支出性质分", "总体资金情况", "绩效目标情况",
     "项目预算资金(万元)", "其中", "事项", "责任单位/科室", "工作目标", "序号",
     "支出内容简介", "支出明细", "支出测算依据及过程说明", "预算金额", "2024年度预算金额",
-    "任务名称", "主要内容", "预算申请", "预算申请(万元)", "预算申请(元)",
+    "任务名称", "主要内容", "预算申请", "预算申请(万元)", "预算申请(元)", "预算执行情况", "预算执行情况(万元)",
+    "资金投入情况", "资金来源", "资金情况(元)", "项目资金(元)",
 }
 
 # Column headers of a plan table (年度重点工作计划: 时间 | 事项 | 责任单位/科室 | 工作目标) -> PlanItem field.
@@ -153,9 +169,29 @@ DECLARED_UNIT = re.compile(r"(?:金额单位|单位|金额)\s*[:：]\s*(万元|�
 
 # Contact labels are split out of a cell even in the middle of text ("填表人：  联系电话：").
 INLINE_SPLIT_LABELS = ["填表人", "经办人", "联系电话", "填报日期", "单位负责人签字", "单位负责人(签名)",
-                       "单位负责人", "金额单位", "项目负责人", "项目责任人", "填报人", "联系人",
+                       "单位负责人", "主要领导签字", "金额单位", "项目负责人", "项目责任人", "填报人", "联系人",
                        # the seal field after a contact ("项目责任人: 单位(盖章):"): a label, never a name
                        "单位(盖章)", "单位（盖章）", "编制单位(盖章)", "填报单位(盖章)", "申报单位(盖章)"]
+
+# Fields whose value is a name or a short entry: a known label inside the value starts the next
+# field ("项目主管部门青山区教育局项目执行单位化工区学校"), it is never part of this one.
+NAME_FIELDS = {"unit_name", "budget_unit", "unit_code", "filing_unit", "seal_unit", "department",
+               "upper_department", "finance_department", "implementer", "category", "period", "fund_nature",
+               "filler", "phone", "unit_leader", "project_leader", "date", "subunits"}
+
+# --- the unit a form belongs to ------------------------------------------------------------
+# Which labelled field names the form's unit, best first: the unit that fills in the table (填报/
+# 编制/申报单位, 预算单位), its 主管部门 (the lowest level labelled), 部门/单位名称, 实施单位, a
+# bare 单位(盖章) line, and last the unit a title opens with.
+UNIT_NAME_ORDER = ("filing_unit", "budget_unit", "department", "unit_name", "implementer", "seal_unit",
+                   "title_unit")
+# What an organisation's name ends with; a title fragment without one ("项目支出", "就业补助资金")
+# is not a unit.
+UNIT_ENDINGS = ("局", "委", "办", "院", "厅", "处", "科", "室", "所", "站", "队", "会", "中心", "学校", "中学",
+                "小学", "幼儿园", "馆", "社", "政府", "部", "署", "集团", "公司", "监狱", "法院", "检察院",
+                "办公室", "街道办事处", "医院", "卫生院", "研究院", "党校", "协会", "学会", "基地", "台")
+# A unit written as a template placeholder ("XX单位", "预算部门(单位)"): names no one.
+UNIT_PLACEHOLDER = re.compile(r"[Xx×*○□某]{1,}|部门\(单位\)|^(本?单位|本?部门|单位名称|部门名称|盖章)$")
 
 # --- qualitative values --------------------------------------------------------------
 GRADED_WORDS = ["好", "较好", "一般", "较差", "差", "优", "优秀", "良", "良好", "中", "合格", "不合格",
