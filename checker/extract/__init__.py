@@ -15,16 +15,18 @@ from checker.extract.cells import Tok, is_free_text, is_title, norm_label, prepa
 from checker.extract.indicators import IndicatorParser, is_header_row, level1_of, level2_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
-from checker.extract.unitname import looks_like_unit
+from checker.extract.unitname import is_placeholder_unit, looks_like_unit
 from checker.extract.values import find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
-    BLOCK_END, COVER_TITLE, DECLARED_UNIT, FIELD_LABELS, NAME_FIELDS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
+    BLOCK_END, BUDGET_COLUMNS, COVER_TITLE, DECLARED_UNIT, EXECUTED_COLUMNS, LOWEST_LEVEL_WINS, SCORE_COLUMNS, FIELD_LABELS, NAME_FIELDS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
     TASK_AMOUNT_COLUMNS,
     TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
 )
 from checker.model import CostLine, Money, PlanItem, Submission, SummaryLine, Text
 
 _AMOUNT_ONLY = re.compile(r"^-?\d[\d,]*(\.\d+)?\s*(万元|元|万)?$")
+# "全年预算数(A)", "执行率(B/A)": the letters name the column in a formula, not the label.
+_COLUMN_LETTER = re.compile(r"\([A-Z](?:[+\-*/][A-Z])*\)$")
 _LEADING_UNIT = re.compile(r"^\s*\((万元|元)\)\s*(?=\S)")
 _SEQ_SPECIAL = re.compile(r"^[一二三四五六七八九十]+$")
 _SEQ_DIRECTION = re.compile(r"^\d+$")
@@ -53,6 +55,7 @@ def match_label(text: str, prefix: bool = True):
         return ("amount_unit", "unit", m.group(1), m.group(1))
     label, sep, value = t.partition(":")
     k = norm_label(label)
+    k = _COLUMN_LETTER.sub("", k)
     unit = None
     um = UNIT_SUFFIX.search(k)
     if um:
@@ -68,6 +71,58 @@ def match_label(text: str, prefix: bool = True):
                 field, vtype = FIELD_LABELS[word]
                 return field, vtype, k[len(word):], unit
     return None
+
+
+def _rejoin_split_label(row: list[Tok], i: int) -> bool:
+    """A label wrapped over two cells of a copy ("地方主管部 | 门", "省级业务主管部 | 门") is one label."""
+    if i + 1 >= len(row) or len(norm_label(row[i + 1].text)) > 3:
+        return False
+    joined = row[i].text.strip() + row[i + 1].text.strip()
+    if match_label(joined, prefix=False) is None or match_label(row[i + 1].text, prefix=False) is not None:
+        return False
+    row[i: i + 2] = [Tok(joined, row[i].loc, row[i].row)]
+    return True
+
+
+_NOT_MONEY_COLUMN = -1
+_SUB_COLUMN_WORDS = {"合计", "小计", "总计", "金额"}
+_FIGURE = re.compile(r"^-?\d[\d,]*(\.\d+)?\s*(万元|元|万|%)?$")
+
+
+def _is_figure(text: str) -> bool:
+    return bool(_FIGURE.match(half_width(text).strip()))
+
+
+def _column_key(text: str) -> str:
+    k = _COLUMN_LETTER.sub("", norm_label(text))
+    um = UNIT_SUFFIX.search(k)
+    return k[: um.start()] if um else k
+
+
+def _money_column(text: str) -> int | None:
+    """The rank of a budget column (best first), None for an executed/rate/score column,
+    _NOT_MONEY_COLUMN for anything else."""
+    k = _column_key(text)
+    if k in BUDGET_COLUMNS:
+        return BUDGET_COLUMNS.index(k)
+    if k in EXECUTED_COLUMNS or k in SCORE_COLUMNS:
+        return None
+    return _NOT_MONEY_COLUMN
+
+
+_LEADING_COLUMN = re.compile(r"^\s*(\([A-Z](?:[+\-*/][A-Z])*\))?\s*")
+
+
+def _budget_column_value(value: str) -> str | None:
+    """A money value that opens with its column's name ("全年预算数(A)300…", "(A)300" after the label
+    全年预算数): the figure after a budget column; None after an executed column."""
+    v = _LEADING_COLUMN.sub("", half_width(value), count=1)
+    for word in sorted(BUDGET_COLUMNS + EXECUTED_COLUMNS, key=len, reverse=True):
+        if v.startswith(word):
+            if word in EXECUTED_COLUMNS:
+                return None
+            return _LEADING_COLUMN.sub("", v[len(word):], count=1)
+    return v if v != half_width(value) else value
 
 
 def is_labelish(text: str) -> bool:
@@ -117,6 +172,9 @@ class _FormReader:
         self.plan_cols: dict[int, str] = {}  # column -> PlanItem field, from a plan table's header row
         self.goals_below: dict[int, str] = {}  # column -> goal field whose text is on the next row
         self.seq_col: int | None = None  # the 序号 column of the 汇总表 header
+        # (column, rank) of a money block's header (全年预算数(A) | 全年执行数(B) | 执行率): rank orders
+        # the budget columns best first, None marks executed/rate/score columns.
+        self.money_cols: list[tuple[int | None, int | None]] = []
 
     def read(self, rows: list[list[Tok]]) -> None:
         for row in rows:
@@ -181,7 +239,7 @@ class _FormReader:
     def _field_row(self, row: list[Tok]) -> None:
         if self.block == "plans" and self._task_table_row(row):
             return
-        if self._goals_below(row):
+        if self._goals_below(row) or self._money_header(row):
             return
         row = self._pending_value(row)
         if not row:
@@ -211,6 +269,11 @@ class _FormReader:
             return row
         label_tok, field, vtype, unit = self.pending
         self.pending = None
+        if vtype == "money" and _money_column(label_tok.text) != _NOT_MONEY_COLUMN:
+            figure, end = self._columns_below(label_tok, row)
+            if figure is not None:
+                self._assign(field, vtype, figure.text, unit, figure)
+                return row[end:]
         if not is_labelish(row[0].text):
             self._assign(field, vtype, row[0].text, unit, row[0])
             return row[1:]
@@ -226,6 +289,8 @@ class _FormReader:
         i: int | None = 0
         while i is not None and i < len(row):
             lab = match_label(row[i].text)
+            if lab is None and _rejoin_split_label(row, i):
+                lab = match_label(row[i].text)
             if lab is None:
                 i += 1
                 continue
@@ -276,10 +341,64 @@ class _FormReader:
             return None
         return i + 1
 
+    def _money_header(self, row: list[Tok]) -> bool:
+        """全年预算数(A) | 全年执行数(B) | 执行率 | 得分: the columns of the figures on the rows below."""
+        cols = [(t.loc.col if t.loc else None, _money_column(t.text)) for t in row]
+        known = [(c, rank) for c, rank in cols if rank != _NOT_MONEY_COLUMN]
+        if len(known) < 2 or all(rank is None for _, rank in known) or any(_is_figure(t.text) for t in row):
+            return False
+        self.money_cols = known
+        return True
+
+    def _columns_below(self, label_tok: Tok, row: list[Tok]) -> tuple[Tok | None, int]:
+        """A free-text copy of "全年预算数(A) | 全年执行数(B)" over "7165.32 | 6992.95": the line after a
+        money-column label opens with the other column labels, then the figures in the same order."""
+        ranks = [_money_column(label_tok.text)]
+        j = 0
+        while j < len(row) and _money_column(row[j].text) != _NOT_MONEY_COLUMN:
+            ranks.append(_money_column(row[j].text))
+            j += 1
+        figures = []
+        while j + len(figures) < len(row) and _is_figure(row[j + len(figures)].text):
+            figures.append(row[j + len(figures)])
+        budget = sorted((rank, n, f) for n, (rank, f) in enumerate(zip(ranks, figures)) if rank is not None)
+        if len(ranks) < 2 or not budget:
+            return None, 0
+        return budget[0][2], j + len(figures)
+
+    def _sub_column_value(self, row: list[Tok], i: int) -> tuple[Tok | None, int]:
+        """The amount of a money label in a sub-column: under the budget column of the money block's
+        header, or after a sub-label ("项目资金(万元) | 合计 | 250", "年度资金总额 | 全年预算数(A) | 300").
+        Returns the value (None: not this layout) and the index after the figures read."""
+        j = i + 1
+        while j < len(row) and (norm_label(row[j].text) in _SUB_COLUMN_WORDS
+                                or _money_column(row[j].text) not in (None, _NOT_MONEY_COLUMN)):
+            j += 1
+        figures = []
+        while j + len(figures) < len(row) and _is_figure(row[j + len(figures)].text):
+            figures.append(row[j + len(figures)])
+        end = j + len(figures)
+        if not figures:
+            return None, i + 1
+        if j > i + 1 or not self.money_cols:
+            return (figures[0] if j > i + 1 else None), end
+        header_cols = {c for c, _ in self.money_cols}
+        if None not in header_cols and all(f.loc and f.loc.col in header_cols for f in figures):
+            ranked = [(dict(self.money_cols)[f.loc.col], f) for f in figures]
+        else:  # no column positions (a text copy): the k-th figure is under the k-th column
+            ranked = [(rank, f) for (_, rank), f in zip(self.money_cols, figures)]
+        budget = sorted((rank, n, f) for n, (rank, f) in enumerate(ranked) if rank is not None)
+        return (budget[0][2] if budget else None), end
+
     def _value_beside(self, row: list[Tok], i: int, field: str, vtype: str, unit: str | None) -> int:
         """The value right of the label; else, at the end of a free-text line, the next line's
         first cell; else the field is blank (a goal heading's text may follow on the next row)."""
         tok = row[i]
+        if vtype == "money":
+            value, end = self._sub_column_value(row, i)
+            if value is not None:
+                self._assign(field, vtype, value.text, unit, value)
+                return end
         nxt = row[i + 1] if i + 1 < len(row) else None
         if nxt is not None and not is_labelish(nxt.text):
             self._assign(field, vtype, self._cut_at_next_label(row, i + 1, field, nxt.text), unit, nxt)
@@ -304,6 +423,9 @@ class _FormReader:
         if field == "general_budget" or field == "gov_fund" or field == "other_funds":
             self.b.has_income_breakdown = True
         if vtype == "money":
+            value = _budget_column_value(value)
+            if value is None:
+                return  # "全年执行数(B)259.45": the executed amount is never the form's
             lead = _LEADING_UNIT.match(half_width(value))
             if lead:  # "资金总额(万元)50" read as label + "(万元)50": the unit belongs to the amount
                 unit, value = lead.group(1), half_width(value)[lead.end():]
@@ -321,6 +443,8 @@ class _FormReader:
         elif vtype == "measures":
             self.b.measures.append(Text(value=value, loc=tok.loc))
         else:
+            if field in LOWEST_LEVEL_WINS and value.strip() and not is_placeholder_unit(value):
+                self.b.text.pop(field, None)  # a later 主管部门 is a lower level: the unit's own
             self.b.set_text(field, value, tok.loc)
 
     def _task_table_row(self, row: list[Tok]) -> bool:

@@ -99,6 +99,8 @@ def parse_money(raw: str) -> tuple[Decimal, str | None] | None:
     m = _MONEY.search(text)
     if not m or m.start() > 2 or _PROSE_TAIL.match(text, m.end()):
         return None
+    if not m.group(2) and text[m.end():].lstrip().startswith("%"):
+        return None  # a rate ("100%", or figures run together into one: "202010100.00%"), not an amount
     try:
         amount = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:

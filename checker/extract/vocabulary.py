@@ -123,6 +123,16 @@ _add("plans", "plans", "部门(单位)目标阶段性计划", "部门(单位)明
 _add("measures", "measures", "保障绩效目标实现的措施", "保障措施", "组织机构", "相关管理制度", "管理制度")
 _add("total", "money", "资金总额", "年度资金总额", "年度预算资金总额", "预算资金", "项目金额",
      "年度本级预算金额", "项目资金", "部门总体资金", "年度预算申请")
+# A self-evaluation money block (资金情况 | 全年预算数(A) | 全年执行数(B) | 执行率 | 得分): the budget
+# columns, best first, hold the form's amounts (the full-year budget, never the executed amount);
+# the others never do. Column letters such as "(A)" are dropped before labels are compared.
+BUDGET_COLUMNS = ("全年预算数", "全年(调整)预算数", "调整后预算数", "全年调整预算数", "预算数", "年度预算数",
+                  "年初预算数")
+EXECUTED_COLUMNS = ("全年执行数", "执行数", "实际执行数", "全年实际执行数", "实际支出数", "执行率", "预算执行率")
+SCORE_COLUMNS = ("得分", "分值", "权重", "执行率得分")
+_add("total", "money", *BUDGET_COLUMNS, "年度财政资金总额", "年度资金总量", "项目当年预算", "当年预算",
+     "本年度预计投入", "年度预算", "当年预算数", "本年预算")
+_add("executed", "money", *EXECUTED_COLUMNS)
 _add("basic", "money", "基本支出")
 _add("project", "money", "项目支出")
 _add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款")
@@ -178,6 +188,10 @@ INLINE_SPLIT_LABELS = ["填表人", "经办人", "联系电话", "填报日期",
 NAME_FIELDS = {"unit_name", "budget_unit", "unit_code", "filing_unit", "seal_unit", "department",
                "upper_department", "finance_department", "implementer", "category", "period", "fund_nature",
                "filler", "phone", "unit_leader", "project_leader", "date", "subunits"}
+
+# Fields a form may label once per level (自治区 主管部门 …, then 市县 主管部门 …): the last one filled,
+# the lowest level, is the form's own.
+LOWEST_LEVEL_WINS = {"department"}
 
 # --- the unit a form belongs to ------------------------------------------------------------
 # Which labelled field names the form's unit, best first: the unit that fills in the table (填报/
