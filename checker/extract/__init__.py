@@ -73,6 +73,22 @@ def match_label(text: str, prefix: bool = True):
     return None
 
 
+_MONEY_LABEL_INSIDE = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted((w for w, (_, vt) in FIELD_LABELS.items() if vt == "money" and len(w) >= 4),
+                                           key=len, reverse=True)))
+    + r")(?:\((?:万元|元)\))?[:：]?\s*-?\d")
+
+
+def _split_money_label_inside(row: list[Tok], i: int) -> None:
+    """A money label with its figure run on after other words ("县动物卫生监督所资金总额(万元)50"):
+    the label and figure become a cell of their own."""
+    text = half_width(row[i].text)
+    m = _MONEY_LABEL_INSIDE.search(text)
+    if m is not None and m.start() > 0:
+        row[i: i + 1] = [Tok(text[: m.start()].strip(), row[i].loc, row[i].row),
+                         Tok(text[m.start():], row[i].loc, row[i].row)]
+
+
 def _rejoin_split_label(row: list[Tok], i: int) -> bool:
     """A label wrapped over two cells of a copy ("地方主管部 | 门", "省级业务主管部 | 门") is one label."""
     if i + 1 >= len(row) or len(norm_label(row[i + 1].text)) > 3:
@@ -291,6 +307,8 @@ class _FormReader:
             lab = match_label(row[i].text)
             if lab is None and _rejoin_split_label(row, i):
                 lab = match_label(row[i].text)
+            elif lab is None:
+                _split_money_label_inside(row, i)  # the label, if any, is then the next cell
             if lab is None:
                 i += 1
                 continue

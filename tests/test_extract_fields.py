@@ -1,0 +1,181 @@
+"""Header fields without layouts: which text names the unit, where a label's value is, and which
+figure of a self-evaluation money block is the total. Each rule is shown on a real table and on a
+generated table in another layout (.docx/.xlsx from a grid, or free text)."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from checker.extract import extract
+from checker.extract.values import parse_money
+from checker.readers import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "fixtures" / "real-docs"
+SHARED_REAL = Path("/work/shared/real-docs")
+sys.path.insert(0, str(ROOT / "fixtures"))
+import build_fixtures  # noqa: E402  (one table spec -> txt/docx/xlsx)
+
+
+def _read_text(tmp_path, text: str):
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract(read_document(str(path)))
+
+
+def _read_grid(tmp_path, grid: list[list[object]], fmt: str, before: list[str] | None = None):
+    variant = build_fixtures.Variant("t", "test table", [build_fixtures.Form("表", grid, before=before or [])])
+    render = {"docx": build_fixtures.render_docx, "xlsx": build_fixtures.render_xlsx,
+              "txt": build_fixtures.render_txt}[fmt]
+    path = tmp_path / f"t.{fmt}"
+    path.write_bytes(render(variant))
+    return extract(read_document(str(path)))
+
+
+def _real(name: str):
+    path = next(REAL.glob(name + "*"), None) or next(SHARED_REAL.glob(name + "*"), None)
+    if path is None:
+        pytest.skip(f"real doc {name} not available")
+    return extract(read_document(str(path)))
+
+
+INDICATORS = [
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "造林面积", "≥500亩"],
+    ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+]
+
+
+def _project(head: list[list[object]], title: str = "项目支出绩效目标表") -> list[list[object]]:
+    width = 4
+    rows = [[title, "<", "<", "<"], ["（2024年度）", "<", "<", "<"]]
+    rows += [r + ["<"] * (width - len(r)) for r in head]
+    return rows + INDICATORS
+
+
+def _unit(form) -> str | None:
+    return form.unit_name.value if form.unit_name else None
+
+
+# -- which field names the unit --------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_unit_is_the_filing_unit_then_the_department_then_the_named_unit_then_the_implementer(tmp_path, fmt):
+    filing = ["填报单位（盖章）", "青山市林业局", "<", "<"]
+    dept = ["主管部门", "青山市自然资源局", "实施单位", "青山市林业站"]
+    named = ["单位名称", "青山市林业局办公室", "<", "<"]
+    impl = ["实施单位", "青山市林业站", "<", "<"]
+    name = ["项目名称", "植树造林", "<", "<"]
+    cases = [
+        ([filing, name, dept], "青山市林业局"),
+        ([name, dept, named], "青山市自然资源局"),
+        ([name, named, impl], "青山市林业局办公室"),
+        ([name, impl], "青山市林业站"),
+    ]
+    for head, want in cases:
+        assert _unit(_read_grid(tmp_path, _project(head), fmt).forms[0]) == want
+
+
+def test_real_tables_name_the_unit_in_the_conventions_order():
+    assert _unit(_real("13_").forms[0]) == "岳阳县农业农村局"  # 主管部门 over 实施单位
+    assert _unit(_real("19_").forms[0]) == "长沙市望城区科学技术局"  # 填报单位 over 部门名称
+    assert _real("19_").forms[0].unit_label.value == "望城区科技局"  # the labelled name is kept for C01
+
+
+def test_a_placeholder_is_never_the_unit(tmp_path):
+    head = [["填报单位（盖章）", "XX单位", "<", "<"], ["主管部门", "青山市教育局", "<", "<"]]
+    assert _unit(_read_grid(tmp_path, _project(head), "docx").forms[0]) == "青山市教育局"
+
+
+def test_the_lowest_labelled_department_is_the_units(tmp_path):
+    head = [["主管部门", "宁夏回族自治区农业农村厅", "<", "<"], ["主管部门", "青山区农业农村局", "<", "<"],
+            ["中央主管部门", "农业农村部", "<", "<"]]
+    form = _read_grid(tmp_path, _project(head), "xlsx").forms[0]
+    assert _unit(form) == "青山区农业农村局"
+    assert _unit(_real("91_").forms[0]) == "原州区农业农村局"
+
+
+def test_a_title_fragment_is_not_a_unit(tmp_path):
+    """"项目支出绩效目标表" names no unit; "青山市林业局2024年…" does, after its list number."""
+    plain = _read_grid(tmp_path, _project([["项目名称", "植树造林", "<", "<"]]), "docx").forms[0]
+    assert plain.unit_name is None
+    named = _read_grid(tmp_path, _project([["项目名称", "植树造林", "<", "<"]],
+                                          title="1、青山市林业局2024年度项目支出绩效目标表"), "docx").forms[0]
+    assert _unit(named) == "青山市林业局"
+    fund = _read_grid(tmp_path, _project([["项目名称", "植树造林", "<", "<"]],
+                                         title="就业补助资金绩效目标自评表"), "xlsx").forms[0]
+    assert fund.unit_name is None
+    assert _unit(_real("12_").forms[0]) == "经济建设科"  # not the title's "预算部门(单位)"
+
+
+# -- where a label's value is ----------------------------------------------------------------
+
+def test_a_name_ends_where_the_next_label_begins(tmp_path):
+    text = ("项目支出绩效目标表\n（2024年度）\n项目名称植树造林\n"
+            "项目主管部门青山市林业局项目执行单位青山市林业站\n年度资金总额：12\n"
+            "一级指标二级指标三级指标指标值\n产出指标数量指标造林面积≥500亩\n")
+    form = _read_text(tmp_path, text).forms[0]
+    assert form.department.value == "青山市林业局"
+    assert form.implementer.value == "青山市林业站"
+    real = _real("22_").forms[0]
+    assert (real.department.value, _unit(real)) == ("青山区教育局", "青山区教育局")
+
+
+def test_a_code_after_the_name_and_a_code_label_are_not_the_name(tmp_path):
+    head = [["主管部门及代码", "青山市民族宗教事务局116422210101621779", "<", "<"]]
+    form = _read_grid(tmp_path, _project(head), "docx").forms[0]
+    assert _unit(form) == "青山市民族宗教事务局"
+    assert form.department.value == "青山市民族宗教事务局116422210101621779"  # kept as written
+    assert _unit(_real("25_").forms[0]) == "龙岩市民族与宗教事务局"  # …名称…部门预算编码230001
+
+
+def test_a_label_wrapped_over_two_cells_is_one_label(tmp_path):
+    head = [["地方主管部", "门", "青山市财政局", "<"]]
+    assert _unit(_read_grid(tmp_path, _project(head), "xlsx").forms[0]) == "青山市财政局"
+
+
+def test_the_unit_written_before_an_amount_is_its_unit(tmp_path):
+    text = ("项目支出绩效目标表\n（2024年度）\n项目名称\n植树造林\n青山市林业站资金总额(元)5000\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
+    form = _read_text(tmp_path, text).forms[0]
+    assert (form.total.amount, form.total.unit) == (Decimal("5000"), "元")
+    real = _real("76_").forms[0]  # "县动物卫生监督所资金总额(万元)50"
+    assert (real.total.amount, real.total.unit) == (Decimal("50"), "万元")
+
+
+# -- the total of a self-evaluation money block ----------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "txt"])
+def test_the_total_is_under_the_budget_column_wherever_it_is(tmp_path, fmt):
+    """Header-driven, not positional: here the executed column comes first."""
+    head = [["项目名称", "植树造林", "<", "<"],
+            ["资金情况（万元）", "全年执行数(B)", "全年预算数(A)", "执行率(B/A)"],
+            ["年度资金总额", "259.45", "300", "86.5%"]]
+    form = _read_grid(tmp_path, _project(head, title="项目支出绩效自评表"), fmt).forms[0]
+    assert form.total.amount == Decimal("300")
+
+
+def test_the_total_in_a_sub_column(tmp_path):
+    head = [["项目名称", "植树造林", "<", "<"], ["项目资金（万元）", "合计", "250", "<"]]
+    assert _read_grid(tmp_path, _project(head), "docx").forms[0].total.amount == Decimal("250")
+
+
+def test_budget_and_executed_labels_in_a_text_copy(tmp_path):
+    """Free text: "全年预算数(A)" on one line, "全年执行数(B) 7165.32 6992.95" on the next (doc 93's
+    layout), or each label over its figure (doc 87's)."""
+    text = ("项目支出绩效自评表\n（2022年度）\n项目名称 植树造林\n全年预算数(A)\n全年执行数(B) 80.5 79\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
+    assert _read_text(tmp_path, text).forms[0].total.amount == Decimal("80.5")
+    assert _real("93_").forms[0].total.amount == Decimal("7165.32")
+    assert _real("87_").forms[0].total.amount == Decimal("2.38")
+    assert _real("82_").forms[0].total.amount == Decimal("5")
+
+
+def test_figures_run_into_a_rate_are_not_an_amount():
+    assert parse_money("202010100.00%10") is None
+    assert parse_money("100%") is None
+    assert parse_money("30.5万元") == (Decimal("30.5"), "万元")
