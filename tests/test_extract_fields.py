@@ -179,3 +179,43 @@ def test_figures_run_into_a_rate_are_not_an_amount():
     assert parse_money("202010100.00%10") is None
     assert parse_money("100%") is None
     assert parse_money("30.5万元") == (Decimal("30.5"), "万元")
+
+
+# -- the budget year -------------------------------------------------------------------------
+
+def _no_year_project(head: list[list[object]], title: str = "项目支出绩效目标表") -> list[list[object]]:
+    rows = [[title, "<", "<", "<"]] + [r + ["<"] * (4 - len(r)) for r in head]
+    return rows + INDICATORS
+
+
+def test_a_year_line_run_on_into_the_next_cell(tmp_path):
+    text = ("项目绩效目标自评表\n(2022年度)项目总得分99分\n项目名称 植树造林\n年度资金总额 30\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
+    assert _read_text(tmp_path, text).forms[0].year == 2022
+    assert _real("91_").forms[0].year == 2022
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_a_period_within_one_calendar_year_is_the_year(tmp_path, fmt):
+    one = _no_year_project([["项目名称", "植树造林"], ["项目实施期", "2024年3月-2024年11月"]])
+    assert _read_grid(tmp_path, one, fmt).forms[0].year == 2024
+    several = _no_year_project([["项目名称", "植树造林"], ["项目实施期", "2023年-2025年"]])
+    assert _read_grid(tmp_path, several, fmt).forms[0].year is None
+
+
+def test_the_one_year_naming_the_amount_column(tmp_path):
+    grid = _no_year_project([["项目名称", "植树造林"], ["资金需求（万元）", "2021年金额", "300", "<"]])
+    assert _read_grid(tmp_path, grid, "xlsx").forms[0].year == 2021
+    titled = _no_year_project([["项目名称", "植树造林"], ["资金需求（万元）", "2021年金额", "300", "<"]],
+                              title="2022年项目支出绩效目标表")
+    assert _read_grid(tmp_path, titled, "xlsx").forms[0].year == 2022  # never a prior-year column
+    two = _no_year_project([["项目名称", "植树造林"], ["2023年预算数", "300", "2022年预算数", "280"]])
+    assert _read_grid(tmp_path, two, "xlsx").forms[0].year is None
+
+
+def test_the_filing_date_is_the_last_resort_except_on_a_self_evaluation(tmp_path):
+    dated = _no_year_project([["项目名称", "植树造林"], ["填报日期", "2021年1月28日"]])
+    assert _read_grid(tmp_path, dated, "docx").forms[0].year == 2021
+    evaluated = _no_year_project([["项目名称", "植树造林"], ["填报日期", "2022年3月22日"]], title="项目支出绩效自评表")
+    assert _read_grid(tmp_path, evaluated, "docx").forms[0].year is None  # filled in the year after
+    assert _real("05_").forms[0].year == 2021  # 填报日期:2021 年 1 月 28 日

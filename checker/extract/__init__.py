@@ -16,7 +16,7 @@ from checker.extract.indicators import IndicatorParser, is_header_row, level1_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
 from checker.extract.unitname import is_placeholder_unit, looks_like_unit
-from checker.extract.values import find_year, parse_money, standalone_year
+from checker.extract.values import column_year, find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, BUDGET_COLUMNS, COVER_TITLE, DECLARED_UNIT, EXECUTED_COLUMNS, LOWEST_LEVEL_WINS, SCORE_COLUMNS, FIELD_LABELS, NAME_FIELDS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
     TASK_AMOUNT_COLUMNS,
@@ -196,6 +196,8 @@ class _FormReader:
         for row in rows:
             for tok in row:
                 self.b.texts.append(Text(value=tok.text, loc=tok.loc))
+                if column_year(tok.text):
+                    self.b.column_years.add(column_year(tok.text))
                 if UNIT_SUFFIX.search(norm_label(tok.text)) and self.b.declared_unit is None:
                     self.b.declared_unit = UNIT_SUFFIX.search(norm_label(tok.text)).group(1)
             self._row(row)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from checker.extract.unitname import clean_unit, is_placeholder_unit
+from checker.extract.values import date_year, period_year
 from checker.extract.vocabulary import UNIT_NAME_ORDER
 from checker.model import (
     Contacts, CostLine, DepartmentForm, Indicator, Location, Money, PlanItem, ProjectForm,
@@ -29,6 +30,7 @@ class FormBuilder:
         self.title_loc = title_loc
         self.variant = ""
         self.year: int | None = None
+        self.column_years: set[int] = set()  # years naming amount columns ("2021年金额")
         self.declared_unit: str | None = None
         self.text: dict[str, Text] = {}
         self.money: dict[str, tuple[Decimal, str | None, str, Location]] = {}
@@ -80,6 +82,20 @@ class FormBuilder:
             if name and not is_placeholder_unit(name):
                 return Text(value=name, loc=text.loc)
         return self.text.get("unit_name")
+
+    def _fallback_year(self) -> int | None:
+        """Without a year in the title or a (2024年度) line: a project period within one calendar year,
+        the one year naming the amount columns, then the 填报日期 (not on a self-evaluation, which is
+        filled in the year after)."""
+        period = self.text.get("period")
+        if period is not None and period_year(period.value):
+            return period_year(period.value)
+        if len(self.column_years) == 1:
+            return next(iter(self.column_years))
+        date = self.text.get("date")
+        if date is not None and self.variant != "自评表" and "自评" not in self.title:
+            return date_year(date.value)
+        return None
 
     def build(self, inherited: "FormBuilder | None"):
         cls = FORM_CLASSES[self.kind]
@@ -140,6 +156,8 @@ class FormBuilder:
                         data["total"] = line.amount
                 lines.append(line)
             data["lines"] = lines
+        if data.get("year") is None:
+            data["year"] = self._fallback_year()
         if data.get("year") is None:
             self.notes.append("未能读取预算年度。")
         if not self.indicators and self.kind != "special_fund_summary":

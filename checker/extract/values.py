@@ -120,7 +120,34 @@ def find_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_YEAR_LEAD = re.compile(r"^\(\s*((?:19|20)\d{2})\s*年度\s*\)")
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*[年.\-/])")
+_YEAR_COLUMN = re.compile(r"^((?:19|20)\d{2})年度?(?:金额|预算|预算数|预算金额|资金|预算资金|资金需求)(?:\((?:万元|元)\))?$")
+_DATE_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?!\d)")
+
+
 def standalone_year(text: str) -> int | None:
-    """A subtitle like "(2024年度)" or "2021年" that states the year by itself."""
-    m = _YEAR_ONLY.match(half_width(text).strip())
+    """A subtitle like "(2024年度)" or "2021年" that states the year by itself, or a cell that
+    opens with "(2022年度)" (a copy that ran the next cell on after it)."""
+    t = half_width(text).strip()
+    m = _YEAR_ONLY.match(t) or _YEAR_LEAD.match(t)
+    return int(m.group(1)) if m else None
+
+
+def period_year(text: str) -> int | None:
+    """A project period within one calendar year ("2022年3月-2022年11月", "2024年1月至12月")
+    counts as the budget year; a period over several years states none."""
+    years = {int(y) for y in _YEARS.findall(half_width(text))}
+    return years.pop() if len(years) == 1 else None
+
+
+def column_year(text: str) -> int | None:
+    """An amount column named by its year ("2021年金额", "2024年预算数(万元)")."""
+    m = _YEAR_COLUMN.match(re.sub(r"\s+", "", half_width(text)))
+    return int(m.group(1)) if m else None
+
+
+def date_year(text: str) -> int | None:
+    """The year a date opens with ("2021年1月28日", "2023.6.28")."""
+    m = _DATE_YEAR.match(half_width(text))
     return int(m.group(1)) if m else None
