@@ -164,6 +164,9 @@ class FormBase(BaseModel):
     title: str = ""
     title_loc: Location | None = None
     year: int | None = None
+    # The year was read from the project period, an amount column or the 填报日期, not stated as the
+    # table's year in its title or a (2024年度) line.
+    year_inferred: bool = False
     unit_name: Text | None = None  # the form's unit, from the first field that names it (see extract)
     unit_label: Text | None = None  # what the 部门(单位)名称 label says, when the form has one
     amount_unit: MoneyUnit | None = None  # the unit the form declares for its amounts

@@ -158,6 +158,7 @@ class FormBuilder:
             data["lines"] = lines
         if data.get("year") is None:
             data["year"] = self._fallback_year()
+            data["year_inferred"] = data["year"] is not None
         if data.get("year") is None:
             self.notes.append("未能读取预算年度。")
         if not self.indicators and self.kind != "special_fund_summary":

@@ -3,7 +3,8 @@
 Kinds built here:
 
 - `document_forms` (document level): `form_count`.
-- `form_header` — one per form: `title`, `title_recognised`, `has_year` (+ `year`); department:
+- `form_header` — one per form: `title`, `title_recognised`, `has_year` (stated as the table's year, not
+  inferred from the period, an amount column or the 填报日期) (+ `year`); department:
   `funds_by_source` (88号 申报表), `amounts_missing_count` + `amounts_missing_zh/en`, `functions_state`, `goal_state`
   ("filled" / "blank" / "absent": label there but empty / no such label); project and spending
   direction: `required_missing_count` + `required_missing_zh/en`.
@@ -84,7 +85,7 @@ def header_fact(form: Any, index: int, ctx: Any) -> dict:
     fact.update({
         "title": title,
         "title_recognised": bool(title) and bool(contains_any(title, words(ctx, "form_title_words"))),
-        "has_year": form.year is not None,
+        "has_year": form.year is not None and not getattr(form, "year_inferred", False),
     })
     if form.year is not None:
         fact["year"] = form.year
