@@ -219,3 +219,26 @@ def test_the_filing_date_is_the_last_resort_except_on_a_self_evaluation(tmp_path
     evaluated = _no_year_project([["项目名称", "植树造林"], ["填报日期", "2022年3月22日"]], title="项目支出绩效自评表")
     assert _read_grid(tmp_path, evaluated, "docx").forms[0].year is None  # filled in the year after
     assert _real("05_").forms[0].year == 2021  # 填报日期:2021 年 1 月 28 日
+
+
+@pytest.mark.parametrize("fmt", ["docx", "txt"])
+@pytest.mark.parametrize("first, second", [("青山市林业局2024年", "项目支出绩效目标表"),
+                                           ("青山市林业局", "2024年项目支出绩效目标表")])
+def test_a_title_split_over_two_lines_gives_the_year_and_the_unit(tmp_path, fmt, first, second):
+    grid = [["项目名称", "植树造林", "<", "<"], ["资金总额", "12", "<", "<"]] + INDICATORS
+    variant = build_fixtures.Variant("t", "t", [build_fixtures.Form("表", grid, before=[first, second])])
+    path = tmp_path / f"t.{fmt}"
+    path.write_bytes({"docx": build_fixtures.render_docx, "txt": build_fixtures.render_txt}[fmt](variant))
+    form = extract(read_document(str(path))).forms[0]
+    assert (form.year, _unit(form), form.year_inferred) == (2024, "青山市林业局", False)
+
+
+def test_a_date_line_before_the_title_is_not_half_of_it(tmp_path):
+    grid = _no_year_project([["项目名称", "植树造林"], ["资金总额", "12"]])
+    form = _read_grid(tmp_path, grid, "docx", before=["2023年12月5日"]).forms[0]
+    assert form.year is None
+
+
+def test_a_file_name_line_over_the_title_names_unit_and_year():
+    form = _real("79_").forms[0]  # "广水市总工会2020年财政支出项目绩效目标申报表.pdf" / "财政支出项目绩效目标申报表"
+    assert (form.year, _unit(form), form.year_inferred) == (2020, "广水市总工会", False)

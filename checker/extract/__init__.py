@@ -646,6 +646,21 @@ def _cut_at_titles(row: list[Tok]) -> list[list[Tok]]:
     return [p for p in parts if p]
 
 
+def _title_head(title: Tok | None, rows: list[list[Tok]]) -> str:
+    """The first line of a title split over two lines ("青山市林业局2024年" / "项目支出绩效目标表"): the
+    single short cell that ends the text before it, or a title line with nothing under it (a file
+    name over the table's own title)."""
+    if not rows:
+        return title.text if title is not None else ""
+    last = rows[-1]
+    if len(last) != 1 or len(last[0].text) > 40 or is_labelish(last[0].text):
+        return ""
+    text = last[0].text
+    if re.search(r"年\s*\d{1,2}\s*月", text):
+        return ""  # a date line, not half a title
+    return text if find_year(text) or looks_like_unit(half_width(text).strip()) else ""
+
+
 def _unit_from_title(title: str) -> str:
     """The unit a title opens with ("重庆市梁平区林业局2023年度部门整体绩效自评表"); a fragment that
     names no organisation ("项目支出", "就业补助资金", "预算部门(单位)") is not a unit."""
@@ -671,10 +686,12 @@ def extract(doc: Document) -> Submission:
     submission = Submission(source=doc.path, format=doc.format, notes=list(doc.notes),
                             artefacts=[Text(value=a.text, loc=a.loc) for a in doc.artefacts])
     cover: FormBuilder | None = None
+    previous: tuple[Tok | None, list[list[Tok]]] = (None, [])
     for kind, title, seg_rows in _segments(rows, free_text):
         builder = FormBuilder(kind, title.text if title else "", title.loc if title else None)
+        head, previous = _title_head(*previous), (title, seg_rows)
         if title is not None:
-            builder.year = find_year(title.text)
+            builder.year = find_year(title.text) or find_year(head)
             if kind == "project":
                 builder.variant = next((v for v in PROJECT_VARIANTS if v in key(title.text)), "")
         _FormReader(builder, free_text).read(seg_rows)
@@ -688,7 +705,7 @@ def extract(doc: Document) -> Submission:
         if not builder.has_content():
             continue
         if "unit_name" not in builder.text and title is not None:
-            unit = _unit_from_title(title.text)
+            unit = _unit_from_title(title.text) or _unit_from_title(head + title.text)
             if unit:
                 builder.set_text("title_unit", unit, title.loc)
         submission.forms.append(builder.build(cover))
