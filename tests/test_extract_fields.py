@@ -242,3 +242,23 @@ def test_a_date_line_before_the_title_is_not_half_of_it(tmp_path):
 def test_a_file_name_line_over_the_title_names_unit_and_year():
     form = _real("79_").forms[0]  # "广水市总工会2020年财政支出项目绩效目标申报表.pdf" / "财政支出项目绩效目标申报表"
     assert (form.year, _unit(form), form.year_inferred) == (2020, "广水市总工会", False)
+
+
+# -- what real tables write ------------------------------------------------------------------
+
+def test_a_period_in_two_fields_and_a_project_budget_within_the_year(tmp_path):
+    grid = _no_year_project([["项目名称", "植树造林"], ["项目开始时间", "2024年3月", "项目结束时间", "2024年11月"],
+                             ["项目总预算（万元）", "80"]])
+    form = _read_grid(tmp_path, grid, "xlsx").forms[0]
+    assert (form.period.value, form.year) == ("2024年3月-2024年11月", 2024)
+    assert form.total.amount == Decimal("80")  # the whole budget is the year's: the project runs within it
+    longer = _no_year_project([["项目名称", "植树造林"], ["项目起止时间", "2023年-2025年"], ["项目总预算（万元）", "80"]],
+                              title="2024年项目支出绩效目标表")
+    assert _read_grid(tmp_path, longer, "xlsx").forms[0].total is None  # over three years: not the year's
+
+
+@pytest.mark.parametrize("label", ["本年下达资金", "其中：中央下达资金", "下达中央财政衔接资金"])
+def test_money_passed_down_is_the_fiscal_funding(tmp_path, label):
+    grid = _project([["项目名称", "植树造林", "<", "<"], [label, "120", "<", "<"]])
+    form = _read_grid(tmp_path, grid, "docx").forms[0]
+    assert form.fiscal.amount == Decimal("120") and form.total.amount == Decimal("120")

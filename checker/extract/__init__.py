@@ -18,7 +18,8 @@ from checker.extract.script import restore_written, simplify_rows
 from checker.extract.unitname import is_placeholder_unit, looks_like_unit
 from checker.extract.values import column_year, find_year, parse_money, standalone_year
 from checker.extract.vocabulary import (
-    BLOCK_END, BUDGET_COLUMNS, COVER_TITLE, DECLARED_UNIT, EXECUTED_COLUMNS, LOWEST_LEVEL_WINS, SCORE_COLUMNS, FIELD_LABELS, NAME_FIELDS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
+    BLOCK_END, BUDGET_COLUMNS, COVER_TITLE, DECLARED_UNIT, EXECUTED_COLUMNS, LABEL_PATTERNS, LOWEST_LEVEL_WINS,
+    SCORE_COLUMNS, FIELD_LABELS, NAME_FIELDS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
     TASK_AMOUNT_COLUMNS,
     TITLE_PATTERNS, TOTAL_ROW_LABELS, UNIT_SUFFIX,
 )
@@ -63,6 +64,9 @@ def match_label(text: str, prefix: bool = True):
     if k in FIELD_LABELS:
         field, vtype = FIELD_LABELS[k]
         return field, vtype, (value.strip() if sep else None), unit
+    for pattern, field, vtype in LABEL_PATTERNS:
+        if pattern.match(k):
+            return field, vtype, (value.strip() if sep else None), unit
     if k in SECTION_LABELS or is_title(text):
         return None
     if not sep and prefix:
@@ -124,6 +128,24 @@ def _money_column(text: str) -> int | None:
     if k in EXECUTED_COLUMNS or k in SCORE_COLUMNS:
         return None
     return _NOT_MONEY_COLUMN
+
+
+def _is_budget_sub_label(text: str) -> bool:
+    return norm_label(text) in _SUB_COLUMN_WORDS or _money_column(text) not in (None, _NOT_MONEY_COLUMN)
+
+
+def _figures_at(row: list[Tok], j: int) -> list[Tok]:
+    """The run of figures (amounts, rates) that starts at row[j]."""
+    figures: list[Tok] = []
+    while j + len(figures) < len(row) and _is_figure(row[j + len(figures)].text):
+        figures.append(row[j + len(figures)])
+    return figures
+
+
+def _best_budget(ranked: list[tuple[int | None, Tok]]) -> Tok | None:
+    """The figure under the best budget column (executed/rate/score columns have rank None)."""
+    budget = sorted((rank, n, tok) for n, (rank, tok) in enumerate(ranked) if rank is not None)
+    return budget[0][2] if budget else None
 
 
 _LEADING_COLUMN = re.compile(r"^\s*(\([A-Z](?:[+\-*/][A-Z])*\))?\s*")
@@ -378,37 +400,34 @@ class _FormReader:
         while j < len(row) and _money_column(row[j].text) != _NOT_MONEY_COLUMN:
             ranks.append(_money_column(row[j].text))
             j += 1
-        figures = []
-        while j + len(figures) < len(row) and _is_figure(row[j + len(figures)].text):
-            figures.append(row[j + len(figures)])
-        budget = sorted((rank, n, f) for n, (rank, f) in enumerate(zip(ranks, figures)) if rank is not None)
-        if len(ranks) < 2 or not budget:
+        figures = _figures_at(row, j)
+        budget = _best_budget(list(zip(ranks, figures)))
+        if len(ranks) < 2 or budget is None:
             return None, 0
-        return budget[0][2], j + len(figures)
+        return budget, j + len(figures)
 
     def _sub_column_value(self, row: list[Tok], i: int) -> tuple[Tok | None, int]:
         """The amount of a money label in a sub-column: under the budget column of the money block's
         header, or after a sub-label ("项目资金(万元) | 合计 | 250", "年度资金总额 | 全年预算数(A) | 300").
         Returns the value (None: not this layout) and the index after the figures read."""
         j = i + 1
-        while j < len(row) and (norm_label(row[j].text) in _SUB_COLUMN_WORDS
-                                or _money_column(row[j].text) not in (None, _NOT_MONEY_COLUMN)):
+        while j < len(row) and _is_budget_sub_label(row[j].text):
             j += 1
-        figures = []
-        while j + len(figures) < len(row) and _is_figure(row[j + len(figures)].text):
-            figures.append(row[j + len(figures)])
+        figures = _figures_at(row, j)
         end = j + len(figures)
-        if not figures:
-            return None, i + 1
-        if j > i + 1 or not self.money_cols:
-            return (figures[0] if j > i + 1 else None), end
-        header_cols = {c for c, _ in self.money_cols}
-        if None not in header_cols and all(f.loc and f.loc.col in header_cols for f in figures):
-            ranked = [(dict(self.money_cols)[f.loc.col], f) for f in figures]
-        else:  # no column positions (a text copy): the k-th figure is under the k-th column
-            ranked = [(rank, f) for (_, rank), f in zip(self.money_cols, figures)]
-        budget = sorted((rank, n, f) for n, (rank, f) in enumerate(ranked) if rank is not None)
-        return (budget[0][2] if budget else None), end
+        if not figures or (j == i + 1 and not self.money_cols):
+            return None, (end if figures else i + 1)
+        if j > i + 1:
+            return figures[0], end
+        return _best_budget(self._under_header(figures)), end
+
+    def _under_header(self, figures: list[Tok]) -> list[tuple[int | None, Tok]]:
+        """Each figure with the rank of the header column it is under: by column position, or in a
+        text copy (no positions) the k-th figure under the k-th column."""
+        header = dict(self.money_cols)
+        if None not in header and all(f.loc and f.loc.col in header for f in figures):
+            return [(header[f.loc.col], f) for f in figures]
+        return [(rank, f) for (_, rank), f in zip(self.money_cols, figures)]
 
     def _value_beside(self, row: list[Tok], i: int, field: str, vtype: str, unit: str | None) -> int:
         """The value right of the label; else, at the end of a free-text line, the next line's

@@ -110,7 +110,11 @@ _add("implementer", "text", "实施单位", "项目执行单位", "执行单位"
 _add("project_name", "text", "项目名称", "项目支出名称", "专项名称")
 _add("category", "text", "项目类别", "项目属性", "项目性质", "专项属性", "项目来源")
 _add("period", "text", "项目计划实施时间", "项目实施期", "项目支出实施期", "实施期限", "项目期限", "项目期",
-     "计划实施时间", "实施期")
+     "计划实施时间", "实施期", "项目起止时间", "起止时间", "建设周期", "项目建设周期", "实施周期", "项目周期",
+     "项目实施周期", "项目起止年限", "实施年限")
+# A period written as two fields: the builder joins them when no period is labelled.
+_add("period_start", "text", "项目开始时间", "项目起始时间", "开始实施时间")
+_add("period_end", "text", "项目结束时间", "项目完成时间", "结束实施时间")
 _add("fund_nature", "text", "资金性质")
 _add("subunits", "text", "下属单位个数", "下属单位数")
 _add("functions", "text", "部门(单位)职能描述", "部门职责概述", "部门职能职责概述", "部门职能概述",
@@ -137,6 +141,8 @@ _add("basic", "money", "基本支出")
 _add("project", "money", "项目支出")
 _add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款")
 _add("fiscal", "money", "财政拨款", "财政拨款小计", "上级资金")
+# The whole project's budget over its period: the year's total only when the project runs within the year.
+_add("project_budget", "money", "项目总预算", "项目总投资", "总预算", "项目预算总额")
 _add("gov_fund", "money", "政府性基金拨款", "政府性基金")
 _add("special_account", "money", "纳入专户管理的非税收入拨款", "非税收入拨款")
 _add("other_funds", "money", "其他资金", "其他收入", "自有资金小计")
@@ -149,6 +155,12 @@ _add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)
      "主要负责人签字")
 _add("project_leader", "contact", "项目负责人", "项目负责人及电话")
 _add("date", "contact", "填报日期", "填表日期")
+
+# Labels with a free part, matched on the whole label key: money passed down (下达) to the unit is
+# its fiscal funding ("本年下达资金", "其中:中央下达资金", "下达中央财政衔接资金").
+LABEL_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^(?:本年|年度|当年|本年度)?(?:已)?(?:[^\d,，。:：]{0,6})?下达[^\d,，。:：]{0,10}资金$"), "fiscal", "money"),
+]
 
 # Labels that only introduce a section; never taken as a value.
 SECTION_LABELS = {
@@ -174,7 +186,7 @@ TASK_AMOUNT_COLUMNS = {"总额": "total", "合计": "total", "财政拨款": "ge
 TOTAL_ROW_LABELS = {"金额合计", "合计", "总计"}
 
 # Money unit declared by a label suffix such as "(万元)" / "（元）".
-UNIT_SUFFIX = re.compile(r"\((万元|元)\)$")
+UNIT_SUFFIX = re.compile(r"\((?:金额)?(?:单位:)?(万元|元)\)$")
 DECLARED_UNIT = re.compile(r"(?:金额单位|单位|金额)\s*[:：]\s*(万元|元)")
 
 # Contact labels are split out of a cell even in the middle of text ("填表人：  联系电话：").
