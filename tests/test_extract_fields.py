@@ -262,3 +262,32 @@ def test_money_passed_down_is_the_fiscal_funding(tmp_path, label):
     grid = _project([["项目名称", "植树造林", "<", "<"], [label, "120", "<", "<"]])
     form = _read_grid(tmp_path, grid, "docx").forms[0]
     assert form.fiscal.amount == Decimal("120") and form.total.amount == Decimal("120")
+
+
+def test_figures_run_together_before_the_rate_are_cut_only_where_the_rate_proves_it():
+    from checker.extract.values import glued_budget
+    assert glued_budget("194.9194.9100%其中") == Decimal("194.9")  # budget | executed | rate
+    assert glued_budget("202010100.00%10") == Decimal("20")  # budget | executed | score | rate
+    assert glued_budget("300259.4586.5%") == Decimal("300")  # 259.45 / 300 = 86.5%
+    assert glued_budget("100%") is None and glued_budget("95%") is None
+    assert glued_budget("12345%") is None  # no cut makes executed / budget the rate
+
+
+def test_a_self_evaluation_row_copied_without_cell_breaks(tmp_path):
+    text = ("项目支出绩效自评表\n（2022年度）\n项目名称植树造林\n主管部门青山市林业局\n"
+            "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A) 年度资金总额80.579100%其中:财政拨款80.579100%\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
+    assert _read_text(tmp_path, text).forms[0].total is None  # 79 / 80.5 is not 100%: no proof, no amount
+    text = text.replace("80.579100%", "80.580.5100%")
+    assert _read_text(tmp_path, text).forms[0].total.amount == Decimal("80.5")
+    assert _real("89_").forms[0].total.amount == Decimal("194.9")
+    assert _real("84_").forms[0].total.amount == Decimal("20")
+    assert _real("83_").forms[0].total.amount == Decimal("63")  # 一般预算内拨款6363100%
+
+
+def test_a_sign_off_box_is_not_the_field_its_name_begins_with(tmp_path):
+    text = ("项目支出绩效目标表\n（2022年度）\n项目名称 植树造林\n资金总额 12\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n"
+            "主管部门审核意见单位公章:年月\n")
+    form = _read_text(tmp_path, text).forms[0]
+    assert form.department is None

@@ -16,7 +16,7 @@ from checker.extract.indicators import IndicatorParser, is_header_row, level1_of
 from checker.extract.normalize import half_width, key
 from checker.extract.script import restore_written, simplify_rows
 from checker.extract.unitname import is_placeholder_unit, looks_like_unit
-from checker.extract.values import column_year, find_year, parse_money, standalone_year
+from checker.extract.values import column_year, find_year, glued_budget, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, BUDGET_COLUMNS, COVER_TITLE, DECLARED_UNIT, EXECUTED_COLUMNS, LABEL_PATTERNS, LOWEST_LEVEL_WINS,
     SCORE_COLUMNS, FIELD_LABELS, NAME_FIELDS, PLAN_COLUMNS, PROJECT_VARIANTS, SECTION_LABELS,
@@ -32,6 +32,8 @@ _LEADING_UNIT = re.compile(r"^\s*\((万元|元)\)\s*(?=\S)")
 _SEQ_SPECIAL = re.compile(r"^[一二三四五六七八九十]+$")
 _SEQ_DIRECTION = re.compile(r"^\d+$")
 _FIELD_PREFIXES = sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
+# Words that open a section or a sign-off box rather than a field.
+_NON_FIELD_WORDS = sorted({norm_label(w) for w in list(SECTION_LABELS) + BLOCK_END}, key=len, reverse=True)
 # Where a name run on into the next label ends: any label or section word of four or more characters.
 _NEXT_LABEL = re.compile("|".join(map(re.escape, sorted(
     {w for w in list(FIELD_LABELS) + list(SECTION_LABELS) if len(w) >= 4}, key=len, reverse=True))))
@@ -69,11 +71,16 @@ def match_label(text: str, prefix: bool = True):
             return field, vtype, (value.strip() if sep else None), unit
     if k in SECTION_LABELS or is_title(text):
         return None
-    if not sep and prefix:
+    if prefix:
+        # A label run together with its value; a colon further on belongs to the value
+        # ("年度资金总额194.9194.9100%其中:中央…").
+        whole = norm_label(t) if sep else k
         for word in _FIELD_PREFIXES:
-            if k.startswith(word) and len(k) > len(word):
+            if whole.startswith(word) and len(whole) > len(word):
+                if any(whole.startswith(w) for w in _NON_FIELD_WORDS if len(w) > len(word)):
+                    return None  # "主管部门审核意见…" is a sign-off box, not 主管部门 with a value
                 field, vtype = FIELD_LABELS[word]
-                return field, vtype, k[len(word):], unit
+                return field, vtype, whole[len(word):], unit
     return None
 
 
@@ -468,7 +475,8 @@ class _FormReader:
             lead = _LEADING_UNIT.match(half_width(value))
             if lead:  # "资金总额(万元)50" read as label + "(万元)50": the unit belongs to the amount
                 unit, value = lead.group(1), half_width(value)[lead.end():]
-            parsed = parse_money(value)
+            glued = glued_budget(value)
+            parsed = (glued, None) if glued is not None else parse_money(value)
             unit_only = re.fullmatch(r"\(?(万元|元)\)?", half_width(value).strip())
             if unit_only:
                 self.b.declared_unit = self.b.declared_unit or unit_only.group(1)

@@ -163,6 +163,8 @@ class FormBuilder:
     def _project_amounts(self, data: dict) -> None:
         data["variant"] = self.variant
         data["cost_lines"] = self.cost_lines
+        if "fiscal" not in data and "general_budget" in self.money:
+            data["fiscal"] = self._money(self.money["general_budget"], DEFAULT_UNIT)  # a project's 财政拨款
         if "total" not in data and "fiscal" in data:
             data["total"] = data["fiscal"]  # the only amount the table gives
         if "total" not in data and "project_budget" in self.money and self._runs_within_the_year(data):

@@ -111,6 +111,42 @@ def parse_money(raw: str) -> tuple[Decimal, str | None] | None:
     return amount, unit
 
 
+_GLUED_RUN = re.compile(r"^\s*(\d[\d.]*)%")
+_NUMBER_PART = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$")
+
+
+def glued_budget(raw: str) -> Decimal | None:
+    """A self-evaluation row whose figures were run together before the rate: budget, executed,
+    optionally a score, then the execution rate ("194.9194.9100%" = 194.9 | 194.9 | 100%,
+    "202010100.00%" = 20 | 20 | 10 | 100.00%). The budget is read only when exactly one way of
+    cutting the run makes executed / budget equal the rate written."""
+    m = _GLUED_RUN.match(half_width(raw))
+    if not m:
+        return None
+    run = m.group(1)
+    budgets = {parts[0] for parts in _cuts(run, 3) + _cuts(run, 4) if _rate_holds(parts)}
+    return budgets.pop() if len(budgets) == 1 else None
+
+
+def _cuts(run: str, n: int) -> list[list[Decimal]]:
+    if n == 1:
+        return [[Decimal(run)]] if _NUMBER_PART.match(run) else []
+    out = []
+    for i in range(1, len(run)):
+        head = run[:i]
+        if _NUMBER_PART.match(head):
+            out.extend([Decimal(head), *rest] for rest in _cuts(run[i:], n - 1))
+    return out
+
+
+def _rate_holds(parts: list[Decimal]) -> bool:
+    budget, executed, rate = parts[0], parts[1], parts[-1]
+    if budget <= 0 or executed <= 0 or rate <= 0 or (len(parts) == 4 and parts[2] > 100):
+        return False  # a zero rate fits any tiny remainder: it proves nothing
+    places = max(-rate.as_tuple().exponent, 0)
+    return abs(executed / budget * 100 - rate) <= Decimal(5) / Decimal(10) ** (places + 1)
+
+
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_ONLY = re.compile(r"^\(?\s*((?:19|20)\d{2})\s*年?度?\s*\)?$")
 

@@ -139,7 +139,8 @@ _add("total", "money", *BUDGET_COLUMNS, "年度财政资金总额", "年度资�
 _add("executed", "money", *EXECUTED_COLUMNS)
 _add("basic", "money", "基本支出")
 _add("project", "money", "项目支出")
-_add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款")
+_add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款", "一般预算内拨款",
+     "一般公共预算资金", "一般公共预算财政拨款")
 _add("fiscal", "money", "财政拨款", "财政拨款小计", "上级资金")
 # The whole project's budget over its period: the year's total only when the project runs within the year.
 _add("project_budget", "money", "项目总预算", "项目总投资", "总预算", "项目预算总额")
