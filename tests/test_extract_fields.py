@@ -291,3 +291,12 @@ def test_a_sign_off_box_is_not_the_field_its_name_begins_with(tmp_path):
             "主管部门审核意见单位公章:年月\n")
     form = _read_text(tmp_path, text).forms[0]
     assert form.department is None
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_a_row_of_labels_over_a_row_of_values(tmp_path, fmt):
+    head = [["项目名称", "主管部门", "实施单位", "资金总额（万元）"], ["植树造林", "青山市林业局", "青山市林业站", "45"]]
+    form = _read_grid(tmp_path, _project(head), fmt).forms[0]
+    assert (form.project_name.value, form.department.value, form.implementer.value) == (
+        "植树造林", "青山市林业局", "青山市林业站")
+    assert (form.total.amount, _unit(form)) == (Decimal("45"), "青山市林业局")

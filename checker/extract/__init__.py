@@ -215,7 +215,8 @@ class _FormReader:
         self.cost_item_col: int | None = None  # the 支出明细 column of the cost block's header
         self.task_cols: dict[int, str] = {}  # column -> money field of a 年度主要任务 table
         self.plan_cols: dict[int, str] = {}  # column -> PlanItem field, from a plan table's header row
-        self.goals_below: dict[int, str] = {}  # column -> goal field whose text is on the next row
+        # column -> (field, value type, unit) of a label whose value is on the next row, in its column
+        self.values_below: dict[int, tuple[str, str, str | None]] = {}
         self.seq_col: int | None = None  # the 序号 column of the 汇总表 header
         # (column, rank) of a money block's header (全年预算数(A) | 全年执行数(B) | 执行率): rank orders
         # the budget columns best first, None marks executed/rate/score columns.
@@ -286,7 +287,7 @@ class _FormReader:
     def _field_row(self, row: list[Tok]) -> None:
         if self.block == "plans" and self._task_table_row(row):
             return
-        if self._goals_below(row) or self._money_header(row):
+        if self._values_below(row) or self._money_header(row):
             return
         row = self._pending_value(row)
         if not row:
@@ -297,17 +298,20 @@ class _FormReader:
         if not labelled:
             self._block_row(row)
 
-    def _goals_below(self, row: list[Tok]) -> bool:
-        """"总体目标 | 实施期目标 | 年度目标" over a row of texts: each text is its heading's goal."""
-        goals_below, self.goals_below = self.goals_below, {}
-        if not goals_below or any(is_labelish(t.text) for t in row):
+    def _values_below(self, row: list[Tok]) -> bool:
+        """A row of labels over a row of values ("项目名称 | 主管部门" over "植树造林 | 青山市林业局", or
+        "总体目标 | 实施期目标 | 年度目标" over their texts): each value is its column's label's."""
+        below, self.values_below = self.values_below, {}
+        if not below or any(is_labelish(t.text) for t in row):
             return False
+        only = set(below.values())
         for tok in row:
-            field = goals_below.get(tok.loc.col if tok.loc else -1)
-            if field is None and len(set(goals_below.values())) == 1:
-                field = next(iter(goals_below.values()))
-            if field:
-                self._assign(field, "goal", tok.text, None, tok)
+            spec = below.get(tok.loc.col if tok.loc else -1)
+            if spec is None and len(only) == 1 and next(iter(only))[1] == "goal":
+                spec = next(iter(only))  # one goal heading over a merged text cell
+            if spec:
+                field, vtype, unit = spec
+                self._assign(field, vtype, tok.text, unit, tok)
         return True
 
     def _pending_value(self, row: list[Tok]) -> list[Tok]:
@@ -359,7 +363,7 @@ class _FormReader:
         if inline:
             self._assign(field, vtype, self._cut_at_next_label(row, i, field, inline), unit, row[i])
             return i + 1
-        return self._value_beside(row, i, field, vtype, unit)
+        return self._value_beside(row, i, field, vtype, unit, colon=inline is not None)
 
     def _cut_at_next_label(self, row: list[Tok], i: int, field: str, value: str) -> str:
         """A name never runs into the next label: "青山区教育局项目执行单位化工区学校" is a name, then
@@ -436,7 +440,8 @@ class _FormReader:
             return [(header[f.loc.col], f) for f in figures]
         return [(rank, f) for (_, rank), f in zip(self.money_cols, figures)]
 
-    def _value_beside(self, row: list[Tok], i: int, field: str, vtype: str, unit: str | None) -> int:
+    def _value_beside(self, row: list[Tok], i: int, field: str, vtype: str, unit: str | None,
+                      colon: bool = False) -> int:
         """The value right of the label; else, at the end of a free-text line, the next line's
         first cell; else the field is blank (a goal heading's text may follow on the next row)."""
         tok = row[i]
@@ -451,10 +456,14 @@ class _FormReader:
             return i + 2
         if nxt is None and self.free_text:
             self.pending = (tok, field, vtype, unit)
-        elif vtype in ("text", "contact", "goal"):
+            return i + 1
+        if vtype in ("text", "contact", "goal"):
             self._assign(field, vtype, "", unit, tok)
-            if vtype == "goal" and tok.loc and tok.loc.col:
-                self.goals_below[tok.loc.col] = field
+        col = tok.loc.col if tok.loc else None
+        # A column heading has no colon; "填表人：" with nothing after it is a blank signature line.
+        heading = not colon and vtype in ("text", "money") and not self.free_text
+        if col is not None and (heading or (vtype == "goal" and col)):
+            self.values_below[col] = (field, vtype, unit)
         return i + 1
 
     def _block_row(self, row: list[Tok]) -> None:
