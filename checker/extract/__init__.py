@@ -57,30 +57,35 @@ def match_label(text: str, prefix: bool = True):
     if m and len(t) <= 12:
         return ("amount_unit", "unit", m.group(1), m.group(1))
     label, sep, value = t.partition(":")
-    k = norm_label(label)
-    k = _COLUMN_LETTER.sub("", k)
-    unit = None
-    um = UNIT_SUFFIX.search(k)
-    if um:
-        unit, k = um.group(1), k[: um.start()]
+    k, unit = _label_key(label)
+    inline = value.strip() if sep else None
     if k in FIELD_LABELS:
-        field, vtype = FIELD_LABELS[k]
-        return field, vtype, (value.strip() if sep else None), unit
+        return (*FIELD_LABELS[k], inline, unit)
     for pattern, field, vtype in LABEL_PATTERNS:
         if pattern.match(k):
-            return field, vtype, (value.strip() if sep else None), unit
-    if k in SECTION_LABELS or is_title(text):
+            return field, vtype, inline, unit
+    if k in SECTION_LABELS or is_title(text) or not prefix:
         return None
-    if prefix:
-        # A label run together with its value; a colon further on belongs to the value
-        # ("年度资金总额194.9194.9100%其中:中央…").
-        whole = norm_label(t) if sep else k
-        for word in _FIELD_PREFIXES:
-            if whole.startswith(word) and len(whole) > len(word):
-                if any(whole.startswith(w) for w in _NON_FIELD_WORDS if len(w) > len(word)):
-                    return None  # "主管部门审核意见…" is a sign-off box, not 主管部门 with a value
-                field, vtype = FIELD_LABELS[word]
-                return field, vtype, whole[len(word):], unit
+    # A label run together with its value; a colon further on belongs to the value
+    # ("年度资金总额194.9194.9100%其中:中央…").
+    return _prefix_label(norm_label(t) if sep else k, unit)
+
+
+def _label_key(label: str) -> tuple[str, str | None]:
+    """The one normaliser labels are compared after (half-width, no spaces, no enumeration, no
+    column letters such as "(A)"), and the money unit its suffix declares ("(万元)")."""
+    k = _COLUMN_LETTER.sub("", norm_label(label))
+    um = UNIT_SUFFIX.search(k)
+    return (k[: um.start()], um.group(1)) if um else (k, None)
+
+
+def _prefix_label(whole: str, unit: str | None):
+    for word in _FIELD_PREFIXES:
+        if whole.startswith(word) and len(whole) > len(word):
+            if any(whole.startswith(w) for w in _NON_FIELD_WORDS if len(w) > len(word)):
+                return None  # "主管部门审核意见…" is a sign-off box, not 主管部门 with a value
+            field, vtype = FIELD_LABELS[word]
+            return field, vtype, whole[len(word):], unit
     return None
 
 
@@ -361,9 +366,13 @@ class _FormReader:
             return self._block_label(row, i, vtype)
         self.block = None
         if inline:
-            self._assign(field, vtype, self._cut_at_next_label(row, i, field, inline), unit, row[i])
-            return i + 1
+            return self._inline_value(row, i, field, vtype, inline, unit)
         return self._value_beside(row, i, field, vtype, unit, colon=inline is not None)
+
+    def _inline_value(self, row: list[Tok], i: int, field: str, vtype: str, inline: str, unit: str | None) -> int:
+        """"资金总额：55" or "项目名称科普基金": the value is in the label's own cell."""
+        self._assign(field, vtype, self._cut_at_next_label(row, i, field, inline), unit, row[i])
+        return i + 1
 
     def _cut_at_next_label(self, row: list[Tok], i: int, field: str, value: str) -> str:
         """A name never runs into the next label: "青山区教育局项目执行单位化工区学校" is a name, then
@@ -456,7 +465,12 @@ class _FormReader:
             return i + 2
         if nxt is None and self.free_text:
             self.pending = (tok, field, vtype, unit)
-            return i + 1
+        else:
+            self._no_value_beside(tok, field, vtype, unit, colon)
+        return i + 1
+
+    def _no_value_beside(self, tok: Tok, field: str, vtype: str, unit: str | None, colon: bool) -> None:
+        """The field is blank here; a column heading's value may be on the next row, under it."""
         if vtype in ("text", "contact", "goal"):
             self._assign(field, vtype, "", unit, tok)
         col = tok.loc.col if tok.loc else None
@@ -464,7 +478,6 @@ class _FormReader:
         heading = not colon and vtype in ("text", "money") and not self.free_text
         if col is not None and (heading or (vtype == "goal" and col)):
             self.values_below[col] = (field, vtype, unit)
-        return i + 1
 
     def _block_row(self, row: list[Tok]) -> None:
         """A row without labels inside a plan or measures block is one of its items."""
@@ -478,30 +491,33 @@ class _FormReader:
         if field == "general_budget" or field == "gov_fund" or field == "other_funds":
             self.b.has_income_breakdown = True
         if vtype == "money":
-            value = _budget_column_value(value)
-            if value is None:
-                return  # "全年执行数(B)259.45": the executed amount is never the form's
-            lead = _LEADING_UNIT.match(half_width(value))
-            if lead:  # "资金总额(万元)50" read as label + "(万元)50": the unit belongs to the amount
-                unit, value = lead.group(1), half_width(value)[lead.end():]
-            glued = glued_budget(value)
-            parsed = (glued, None) if glued is not None else parse_money(value)
-            unit_only = re.fullmatch(r"\(?(万元|元)\)?", half_width(value).strip())
-            if unit_only:
-                self.b.declared_unit = self.b.declared_unit or unit_only.group(1)
-                return
-            if parsed is None:
-                if value.strip():
-                    self.b.notes.append(f"“{tok.text}”处的金额无法识别：{value.strip()[:30]}")
-                return
-            amount, value_unit = parsed
-            self.b.set_money(field, amount, value_unit or unit, value, tok.loc)
+            self._assign_money(field, value, unit, tok)
         elif vtype == "measures":
             self.b.measures.append(Text(value=value, loc=tok.loc))
         else:
             if field in LOWEST_LEVEL_WINS and value.strip() and not is_placeholder_unit(value):
                 self.b.text.pop(field, None)  # a later 主管部门 is a lower level: the unit's own
             self.b.set_text(field, value, tok.loc)
+
+    def _assign_money(self, field: str, value: str, unit: str | None, tok: Tok) -> None:
+        value = _budget_column_value(value)
+        if value is None:
+            return  # "全年执行数(B)259.45": the executed amount is never the form's
+        lead = _LEADING_UNIT.match(half_width(value))
+        if lead:  # "资金总额(万元)50" read as label + "(万元)50": the unit belongs to the amount
+            unit, value = lead.group(1), half_width(value)[lead.end():]
+        unit_only = re.fullmatch(r"\(?(万元|元)\)?", half_width(value).strip())
+        if unit_only:
+            self.b.declared_unit = self.b.declared_unit or unit_only.group(1)
+            return
+        glued = glued_budget(value)
+        parsed = (glued, None) if glued is not None else parse_money(value)
+        if parsed is None:
+            if value.strip():
+                self.b.notes.append(f"“{tok.text}”处的金额无法识别：{value.strip()[:30]}")
+            return
+        amount, value_unit = parsed
+        self.b.set_money(field, amount, value_unit or unit, value, tok.loc)
 
     def _task_table_row(self, row: list[Tok]) -> bool:
         """A 年度主要任务 table with amount columns: its sub-header, task rows, and the 合计 row,
