@@ -300,3 +300,15 @@ def test_a_row_of_labels_over_a_row_of_values(tmp_path, fmt):
     assert (form.project_name.value, form.department.value, form.implementer.value) == (
         "植树造林", "青山市林业局", "青山市林业站")
     assert (form.total.amount, _unit(form)) == (Decimal("45"), "青山市林业局")
+
+
+def test_a_unit_name_never_keeps_a_label_fragment_or_a_signature_label(tmp_path):
+    from checker.extract.unitname import clean_unit, is_placeholder_unit
+    assert clean_unit("区园林和林业局项目") == "区园林和林业局"  # 项目 begins the next label (项目名称 …)
+    assert clean_unit("青山市教育局") == "青山市教育局"
+    assert clean_unit("项目支出") == "项目支出" and is_placeholder_unit("预算部门(单位)") and is_placeholder_unit("年")
+    assert _unit(_real("83_").forms[0]) in ("区园林和林业局", "區園林和林業局")
+    head = [["单位（盖章）：青山市图书馆 主要领导签字：", "<", "<", "<"], ["主管部门", "青山市文化和旅游局", "<", "<"]]
+    form = _read_grid(tmp_path, _project(head), "docx").forms[0]
+    assert (form.contacts.seal_unit.value, _unit(form)) == ("青山市图书馆", "青山市文化和旅游局")
+    assert _unit(_real("82_").forms[0]) == "黄石市文化和旅游局"
