@@ -89,6 +89,9 @@ def test_real_tables_name_the_unit_in_the_conventions_order():
 def test_a_placeholder_is_never_the_unit(tmp_path):
     head = [["填报单位（盖章）", "XX单位", "<", "<"], ["主管部门", "青山市教育局", "<", "<"]]
     assert _unit(_read_grid(tmp_path, _project(head), "docx").forms[0]) == "青山市教育局"
+    # A filled cell that names no organisation yields to a later field that does.
+    head = [["主管部门", "专项业务", "<", "<"], ["实施单位", "青山市第一中学", "<", "<"]]
+    assert _unit(_read_grid(tmp_path, _project(head), "xlsx").forms[0]) == "青山市第一中学"
 
 
 def test_the_lowest_labelled_department_is_the_units(tmp_path):

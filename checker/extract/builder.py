@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from checker.extract.unitname import clean_unit, is_placeholder_unit
+from checker.extract.unitname import clean_unit, is_placeholder_unit, looks_like_unit
 from checker.extract.values import date_year, period_year
 from checker.extract.vocabulary import UNIT_NAME_ORDER
 from checker.model import (
@@ -75,13 +75,15 @@ class FormBuilder:
         return Contacts(**fields)
 
     def _unit_name(self) -> Text | None:
-        """The first filled field in UNIT_NAME_ORDER that names a unit (not a placeholder), with a
-        trailing code or label fragment dropped; else a blank labelled 单位名称 as read."""
-        for field in UNIT_NAME_ORDER:
-            text = self.text.get(field)
-            name = clean_unit(text.value) if text is not None else ""
-            if name and not is_placeholder_unit(name):
-                return Text(value=name, loc=text.loc)
+        """The first filled field in UNIT_NAME_ORDER that names an organisation (局, 中心, 学校 …),
+        else the first that is not a placeholder, with a trailing code or label fragment dropped;
+        else a blank labelled 单位名称 as read."""
+        names = [(text, clean_unit(text.value)) for text in (self.text.get(f) for f in UNIT_NAME_ORDER)
+                 if text is not None]
+        names = [(text, name) for text, name in names if not is_placeholder_unit(name)]
+        best = next(((t, n) for t, n in names if looks_like_unit(n)), names[0] if names else None)
+        if best is not None:
+            return Text(value=best[1], loc=best[0].loc)
         return self.text.get("unit_name")
 
     def _fallback_year(self, period: Text | None) -> int | None:
