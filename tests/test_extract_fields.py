@@ -315,3 +315,17 @@ def test_a_unit_name_never_keeps_a_label_fragment_or_a_signature_label(tmp_path)
     form = _read_grid(tmp_path, _project(head), "docx").forms[0]
     assert (form.contacts.seal_unit.value, _unit(form)) == ("青山市图书馆", "青山市文化和旅游局")
     assert _unit(_real("82_").forms[0]) == "黄石市文化和旅游局"
+
+
+def test_a_pdf_copy_that_writes_the_labels_first_then_the_values(tmp_path):
+    """Doc 05's layout: "部门(单位)" / "名称" (one label over two lines) / "填报人 <unit> <name>"."""
+    tail = "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n"
+    text = "部门整体支出绩效目标表\n（2024年度）\n部门(单位)\n名称\n填报人 青山市林业局 王五\n资金总额 12\n" + tail
+    form = _read_text(tmp_path, text).forms[0]
+    assert (_unit(form), form.contacts.filler.value) == ("青山市林业局", "王五")
+    # A blank label followed by one label with one value: no pairing, the blank stays blank.
+    text = "部门整体支出绩效目标表\n（2024年度）\n部门名称 青山市林业局\n填表人\n联系电话 0858-8201038\n资金总额 12\n" + tail
+    form = _read_text(tmp_path, text).forms[0]
+    assert (form.contacts.filler.value, form.contacts.phone.value) == ("", "0858-8201038")
+    real = _real("05_").forms[0]
+    assert (_unit(real), real.contacts.filler.value) == ("广水市人民政府办公室", "南春锋")

@@ -222,6 +222,8 @@ class _FormReader:
         self.plan_cols: dict[int, str] = {}  # column -> PlanItem field, from a plan table's header row
         # column -> (field, value type, unit) of a label whose value is on the next row, in its column
         self.values_below: dict[int, tuple[str, str, str | None]] = {}
+        # labels of a free-text copy left blank one after another: their values may follow later
+        self.blank_run: list[tuple[Tok, str, str, str | None]] = []
         self.seq_col: int | None = None  # the 序号 column of the 汇总表 header
         # (column, rank) of a money block's header (全年预算数(A) | 全年执行数(B) | 执行率): rank orders
         # the budget columns best first, None marks executed/rate/score columns.
@@ -294,6 +296,8 @@ class _FormReader:
             return
         if self._values_below(row) or self._money_header(row):
             return
+        if not is_labelish(row[0].text):
+            self.blank_run = []
         row = self._pending_value(row)
         if not row:
             return
@@ -330,11 +334,16 @@ class _FormReader:
             if figure is not None:
                 self._assign(field, vtype, figure.text, unit, figure)
                 return row[end:]
+        joined = match_label(label_tok.text + row[0].text, prefix=False)
+        if joined is not None and joined[2] is None and ":" not in half_width(label_tok.text):
+            # "部门(单位)" / "名称" on two lines: one label, read again with this line
+            return [Tok(label_tok.text + row[0].text, label_tok.loc, label_tok.row), *row[1:]]
         if not is_labelish(row[0].text):
             self._assign(field, vtype, row[0].text, unit, row[0])
             return row[1:]
         if vtype in ("text", "contact", "goal"):
             self._assign(field, vtype, "", unit, label_tok)  # another label follows: left blank
+            self.blank_run.append((label_tok, field, vtype, unit))
         return row
 
     def _labelled_cells(self, row: list[Tok]) -> bool | None:
@@ -461,6 +470,9 @@ class _FormReader:
                 return end
         nxt = row[i + 1] if i + 1 < len(row) else None
         if nxt is not None and not is_labelish(nxt.text):
+            end = self._labels_then_values(row, i, field, vtype, unit)
+            if end:
+                return end
             self._assign(field, vtype, self._cut_at_next_label(row, i + 1, field, nxt.text), unit, nxt)
             return i + 2
         if nxt is None and self.free_text:
@@ -468,6 +480,20 @@ class _FormReader:
         else:
             self._no_value_beside(tok, field, vtype, unit, colon)
         return i + 1
+
+    def _labels_then_values(self, row: list[Tok], i: int, field: str, vtype: str, unit: str | None) -> int:
+        """A PDF copy writes the labels of a row first, then their values ("部门(单位)名称 / 填报人
+        广水市人民政府办公室 南春锋"): when the labels left blank just before this one and this one
+        are followed by exactly as many values, they pair in order. The index after them, or 0."""
+        run, self.blank_run = self.blank_run, []
+        values = []
+        while i + 1 + len(values) < len(row) and not is_labelish(row[i + 1 + len(values)].text):
+            values.append(row[i + 1 + len(values)])
+        if not run or not self.free_text or len(values) != len(run) + 1:
+            return 0
+        for (_, f, vt, u), tok in zip([*run, (row[i], field, vtype, unit)], values):
+            self._assign(f, vt, tok.text, u, tok)
+        return i + 1 + len(values)
 
     def _no_value_beside(self, tok: Tok, field: str, vtype: str, unit: str | None, colon: bool) -> None:
         """The field is blank here; a column heading's value may be on the next row, under it."""
