@@ -146,6 +146,8 @@ def test_the_unit_written_before_an_amount_is_its_unit(tmp_path):
             "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
     form = _read_text(tmp_path, text).forms[0]
     assert (form.total.amount, form.total.unit) == (Decimal("5000"), "元")
+    prose = text.replace("青山市林业站资金总额(元)5000", "本年项目资金3万元用于购买苗木")
+    assert _read_text(tmp_path, prose).forms[0].total is None  # an amount in prose is not the form's
     real = _real("76_").forms[0]  # "县动物卫生监督所资金总额(万元)50"
     assert (real.total.amount, real.total.unit) == (Decimal("50"), "万元")
 

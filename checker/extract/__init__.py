@@ -92,12 +92,13 @@ def _prefix_label(whole: str, unit: str | None):
 _MONEY_LABEL_INSIDE = re.compile(
     "(?:" + "|".join(map(re.escape, sorted((w for w, (_, vt) in FIELD_LABELS.items() if vt == "money" and len(w) >= 4),
                                            key=len, reverse=True)))
-    + r")(?:\((?:万元|元)\))?[:：]?\s*-?\d")
+    + r")(?:\((?:万元|元)\))?[:：]?\s*-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)?\s*(?:$|其中)")
 
 
 def _split_money_label_inside(row: list[Tok], i: int) -> None:
     """A money label with its figure run on after other words ("县动物卫生监督所资金总额(万元)50"):
-    the label and figure become a cell of their own."""
+    the label and figure become a cell of their own. Only where the figure ends the cell: in prose
+    ("…项目资金3万元用于宣传") an amount is not the form's."""
     text = half_width(row[i].text)
     m = _MONEY_LABEL_INSIDE.search(text)
     if m is not None and m.start() > 0:
@@ -289,8 +290,10 @@ class _FormReader:
         self._field_row(row)
 
     # -- header fields ---------------------------------------------------------------------
-    # A label's value is found inline ("资金总额：55"), to its right, below it (the next row of a
-    # free-text copy, or the row under a goal heading), or in a plan/task table the label opens.
+    # A label's value is found inline ("资金总额：55" / "项目名称科普基金"), to its right, in a sub-column
+    # (under the budget column of a money block's header), below it (the next line of a free-text
+    # copy, or the row under a row of headings), later in a PDF copy that writes labels first, or
+    # in a plan/task table the label opens.
     def _field_row(self, row: list[Tok]) -> None:
         if self.block == "plans" and self._task_table_row(row):
             return
@@ -380,6 +383,7 @@ class _FormReader:
 
     def _inline_value(self, row: list[Tok], i: int, field: str, vtype: str, inline: str, unit: str | None) -> int:
         """"资金总额：55" or "项目名称科普基金": the value is in the label's own cell."""
+        self.blank_run = []
         self._assign(field, vtype, self._cut_at_next_label(row, i, field, inline), unit, row[i])
         return i + 1
 
