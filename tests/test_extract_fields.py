@@ -331,3 +331,23 @@ def test_a_pdf_copy_that_writes_the_labels_first_then_the_values(tmp_path):
     assert (form.contacts.filler.value, form.contacts.phone.value) == ("", "0858-8201038")
     real = _real("05_").forms[0]
     assert (_unit(real), real.contacts.filler.value) == ("广水市人民政府办公室", "南春锋")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_a_label_written_over_two_rows_of_its_cell(tmp_path, fmt):
+    head = [["项目名称", "植树造林", "<", "<"], ["资金总额", "12", "<", "<"], ["年度", "<", "<", "<"],
+            ["目标", "<", "<", "<"], ["完成造林500亩，成活率85%以上。", "<", "<", "<"]]
+    form = _read_grid(tmp_path, _project(head), fmt).forms[0]
+    assert form.goal.value == "完成造林500亩，成活率85%以上。"
+    assert _real("16_").forms[0].goal.value.startswith("聚焦残疾人康复需求")
+
+
+def test_a_project_name_ends_at_a_unit_or_contact_label_only(tmp_path):
+    text = ("专项资金绩效目标自评表\n（2020年度）\n专项资金名称县级储备粮负责人及电话张三13800000000\n"
+            "主管部门 青山县粮食局\n年度资金总额 30\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n储备规模\n≥5000吨\n")
+    form = _read_text(tmp_path, text).forms[0]
+    assert (form.project_name.value, form.contacts.project_leader.value) == ("县级储备粮", "张三13800000000")
+    text = text.replace("专项资金名称县级储备粮负责人及电话张三13800000000", "项目名称农村学校财政拨款补助资金")
+    assert _read_text(tmp_path, text).forms[0].project_name.value == "农村学校财政拨款补助资金"
+    assert _real("93_").forms[0].project_name.value == "就业补助资金"  # 转移支付(项目)名称

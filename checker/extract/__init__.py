@@ -32,6 +32,8 @@ _LEADING_UNIT = re.compile(r"^\s*\((万元|元)\)\s*(?=\S)")
 _SEQ_SPECIAL = re.compile(r"^[一二三四五六七八九十]+$")
 _SEQ_DIRECTION = re.compile(r"^\d+$")
 _FIELD_PREFIXES = sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
+_NEXT_NAME_LABEL = re.compile("|".join(map(re.escape, sorted(
+    {w for w, (f, _) in FIELD_LABELS.items() if f in NAME_FIELDS and len(w) >= 4}, key=len, reverse=True))))
 # Words that open a section or a sign-off box rather than a field.
 _NON_FIELD_WORDS = sorted({norm_label(w) for w in list(SECTION_LABELS) + BLOCK_END}, key=len, reverse=True)
 # Where a name run on into the next label ends: any label or section word of four or more characters.
@@ -225,6 +227,7 @@ class _FormReader:
         self.values_below: dict[int, tuple[str, str, str | None]] = {}
         # labels of a free-text copy left blank one after another: their values may follow later
         self.blank_run: list[tuple[Tok, str, str, str | None]] = []
+        self.fragment: Tok | None = None  # the first part of a label wrapped over two rows
         self.seq_col: int | None = None  # the 序号 column of the 汇总表 header
         # (column, rank) of a money block's header (全年预算数(A) | 全年执行数(B) | 执行率): rank orders
         # the budget columns best first, None marks executed/rate/score columns.
@@ -301,7 +304,7 @@ class _FormReader:
             return
         if not is_labelish(row[0].text):
             self.blank_run = []
-        row = self._pending_value(row)
+        row = self._wrapped_label(self._pending_value(row))
         if not row:
             return
         labelled = self._labelled_cells(row)
@@ -349,6 +352,23 @@ class _FormReader:
             self.blank_run.append((label_tok, field, vtype, unit))
         return row
 
+    def _wrapped_label(self, row: list[Tok]) -> list[Tok]:
+        """A label written over two rows of its cell ("年度" / "目标"): the first part waits on its
+        own row for the rest."""
+        fragment, self.fragment = self.fragment, None
+        if not row:
+            return row
+        if fragment is not None:
+            joined = match_label(fragment.text + row[0].text, prefix=False)
+            if joined is not None and joined[2] is None:
+                return [Tok(fragment.text + row[0].text, fragment.loc, fragment.row), *row[1:]]
+        k = norm_label(row[0].text)
+        if len(row) == 1 and 2 <= len(k) <= 4 and match_label(row[0].text) is None \
+                and any(label.startswith(k) and label != k for label in FIELD_LABELS):
+            self.fragment = row[0]
+            return []
+        return row
+
     def _labelled_cells(self, row: list[Tok]) -> bool | None:
         """Read every label of the row with its value. True if the row had a label, None when a
         plan table took the rest of the row."""
@@ -390,9 +410,10 @@ class _FormReader:
     def _cut_at_next_label(self, row: list[Tok], i: int, field: str, value: str) -> str:
         """A name never runs into the next label: "青山区教育局项目执行单位化工区学校" is a name, then
         the label 项目执行单位 with its own value, put back into the row after row[i]."""
-        if field not in NAME_FIELDS:
+        if field not in NAME_FIELDS and field != "project_name":
             return value
-        m = _NEXT_LABEL.search(norm_label(value))
+        # A project's name may hold money words ("…财政拨款补助"), never a unit or contact label.
+        m = (_NEXT_NAME_LABEL if field == "project_name" else _NEXT_LABEL).search(norm_label(value))
         if m is None or m.start() == 0:
             return value
         k = norm_label(value)
@@ -505,7 +526,7 @@ class _FormReader:
             self._assign(field, vtype, "", unit, tok)
         col = tok.loc.col if tok.loc else None
         # A column heading has no colon; "填表人：" with nothing after it is a blank signature line.
-        heading = not colon and vtype in ("text", "money") and not self.free_text
+        heading = not colon and vtype in ("text", "money", "goal") and not self.free_text
         if col is not None and (heading or (vtype == "goal" and col)):
             self.values_below[col] = (field, vtype, unit)
 

@@ -107,7 +107,8 @@ _add("upper_department", "text", "中央主管部门", "省级主管部门", "�
      "中央主管部门名称")
 _add("finance_department", "text", "省级财政部门", "地方财政部门", "市县财政部门", "中央财政部门")
 _add("implementer", "text", "实施单位", "项目执行单位", "执行单位", "项目实施单位", "实施单位名称")
-_add("project_name", "text", "项目名称", "项目支出名称", "专项名称")
+_add("project_name", "text", "项目名称", "项目支出名称", "专项名称", "专项资金名称", "转移支付(项目)名称",
+     "转移支付名称", "转移支付项目名称", "资金名称", "项目(专项)名称", "专项(项目)名称")
 _add("category", "text", "项目类别", "项目属性", "项目性质", "专项属性", "项目来源")
 _add("period", "text", "项目计划实施时间", "项目实施期", "项目支出实施期", "实施期限", "项目期限", "项目期",
      "计划实施时间", "实施期", "项目起止时间", "起止时间", "建设周期", "项目建设周期", "实施周期", "项目周期",
@@ -154,7 +155,7 @@ _add("filler", "contact", "填表人", "经办人", "填报人", "项目责任�
 _add("phone", "contact", "联系电话", "联系电话(办公座机号)", "电话")
 _add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)", "单位负责人", "负责人签字", "主要领导签字",
      "主要负责人签字")
-_add("project_leader", "contact", "项目负责人", "项目负责人及电话")
+_add("project_leader", "contact", "项目负责人", "项目负责人及电话", "负责人及电话", "项目负责人及联系电话")
 _add("date", "contact", "填报日期", "填表日期")
 
 # Labels with a free part, matched on the whole label key: money passed down (下达) to the unit is
