@@ -351,3 +351,21 @@ def test_a_project_name_ends_at_a_unit_or_contact_label_only(tmp_path):
     text = text.replace("专项资金名称县级储备粮负责人及电话张三13800000000", "项目名称农村学校财政拨款补助资金")
     assert _read_text(tmp_path, text).forms[0].project_name.value == "农村学校财政拨款补助资金"
     assert _real("93_").forms[0].project_name.value == "就业补助资金"  # 转移支付(项目)名称
+
+
+def test_a_self_evaluation_goal_is_the_target_set_not_the_result(tmp_path):
+    tail = "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n"
+    text = ("项目支出绩效自评表\n（2022年度）\n项目名称 植树造林\n年度资金总额 30\n"
+            "年度总体目标 预期目标 实际完成情况 完成造林500亩 完成造林520亩\n" + tail)
+    assert _read_text(tmp_path, text).forms[0].goal.value == "完成造林500亩"
+    grid = _project([["项目名称", "植树造林", "<", "<"], ["年初设定目标", "完成造林500亩", "全年实际完成情况", "完成造林520亩"]],
+                    title="项目支出绩效自评表")
+    assert _read_grid(tmp_path, grid, "docx").forms[0].goal.value == "完成造林500亩"
+
+
+def test_a_pending_value_is_never_the_first_half_of_a_wrapped_label(tmp_path):
+    """Doc 73: "其他资金" ends a line, the next is "总体 | 目标" (one label), then the goal text."""
+    text = ("项目支出绩效目标申报表\n（2024年度）\n项目名称 植树造林\n年度资金总额\n30万元\n其他资金\n总体 目标\n"
+            "完成造林500亩。\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
+    assert _read_text(tmp_path, text).forms[0].goal.value == "完成造林500亩。"
+    assert _real("73_").forms[0].goal.value.startswith("针对当前城乡居民")

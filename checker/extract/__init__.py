@@ -340,6 +340,8 @@ class _FormReader:
             if figure is not None:
                 self._assign(field, vtype, figure.text, unit, figure)
                 return row[end:]
+        row = list(row)
+        _rejoin_split_label(row, 0)  # "总体 | 目标" is a label, not this label's value
         joined = match_label(label_tok.text + row[0].text, prefix=False)
         if joined is not None and joined[2] is None and ":" not in half_width(label_tok.text):
             # "部门(单位)" / "名称" on two lines: one label, read again with this line
@@ -511,6 +513,8 @@ class _FormReader:
         广水市人民政府办公室 南春锋"): when the labels left blank just before this one and this one
         are followed by exactly as many values, they pair in order. The index after them, or 0."""
         run, self.blank_run = self.blank_run, []
+        # "年度总体目标 / 预期目标": a heading over the label of the same field heads it, no value of its own
+        run = [r for n, r in enumerate(run) if all(later[1] != r[1] for later in run[n + 1:])]
         values = []
         while i + 1 + len(values) < len(row) and not is_labelish(row[i + 1 + len(values)].text):
             values.append(row[i + 1 + len(values)])
@@ -521,9 +525,12 @@ class _FormReader:
         return i + 1 + len(values)
 
     def _no_value_beside(self, tok: Tok, field: str, vtype: str, unit: str | None, colon: bool) -> None:
-        """The field is blank here; a column heading's value may be on the next row, under it."""
+        """The field is blank here; a column heading's value may be on the next row, under it, or in a
+        free-text copy come later, after the next label (see _labels_then_values)."""
         if vtype in ("text", "contact", "goal"):
             self._assign(field, vtype, "", unit, tok)
+            if self.free_text:
+                self.blank_run.append((tok, field, vtype, unit))
         col = tok.loc.col if tok.loc else None
         # A column heading has no colon; "填表人：" with nothing after it is a blank signature line.
         heading = not colon and vtype in ("text", "money", "goal") and not self.free_text
