@@ -529,7 +529,7 @@ class _FormReader:
         free-text copy come later, after the next label (see _labels_then_values)."""
         if vtype in ("text", "contact", "goal"):
             self._assign(field, vtype, "", unit, tok)
-            if self.free_text:
+            if self.free_text and not colon:  # "填表人：" with nothing after it is blank, full stop
                 self.blank_run.append((tok, field, vtype, unit))
         col = tok.loc.col if tok.loc else None
         # A column heading has no colon; "填表人：" with nothing after it is a blank signature line.
