@@ -369,3 +369,13 @@ def test_a_pending_value_is_never_the_first_half_of_a_wrapped_label(tmp_path):
             "完成造林500亩。\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
     assert _read_text(tmp_path, text).forms[0].goal.value == "完成造林500亩。"
     assert _real("73_").forms[0].goal.value.startswith("针对当前城乡居民")
+
+
+def test_labels_are_compared_after_one_normaliser(tmp_path):
+    """Required-field marks, any bracket, a unit suffix in any bracket: the same label."""
+    head = [["*项目名称", "植树造林", "<", "<"], ["★主管部门", "青山市林业局", "<", "<"],
+            ["资金总额［元］", "50000", "<", "<"], ["部门【单位】名称", "青山市林业局办公室", "<", "<"]]
+    form = _read_grid(tmp_path, _project(head), "xlsx").forms[0]
+    assert (form.project_name.value, form.department.value) == ("植树造林", "青山市林业局")
+    assert (form.total.amount, form.total.unit) == (Decimal("50000"), "元")
+    assert form.unit_label.value == "青山市林业局办公室"

@@ -73,10 +73,14 @@ def match_label(text: str, prefix: bool = True):
     return _prefix_label(norm_label(t) if sep else k, unit)
 
 
+_BRACKETS = str.maketrans("[]【】〔〕［］", "()()()()")
+
+
 def _label_key(label: str) -> tuple[str, str | None]:
-    """The one normaliser labels are compared after (half-width, no spaces, no enumeration, no
-    column letters such as "(A)"), and the money unit its suffix declares ("(万元)")."""
-    k = _COLUMN_LETTER.sub("", norm_label(label))
+    """The one normaliser labels are compared after (half-width, no spaces, no enumeration, one kind
+    of bracket, no required-field marks "*"/"★", no column letters such as "(A)"), and the money
+    unit its suffix declares ("(万元)"). Traditional characters were simplified on reading."""
+    k = _COLUMN_LETTER.sub("", norm_label(label).translate(_BRACKETS).strip("*★※△"))
     um = UNIT_SUFFIX.search(k)
     return (k[: um.start()], um.group(1)) if um else (k, None)
 
