@@ -379,3 +379,10 @@ def test_labels_are_compared_after_one_normaliser(tmp_path):
     assert (form.project_name.value, form.department.value) == ("植树造林", "青山市林业局")
     assert (form.total.amount, form.total.unit) == (Decimal("50000"), "元")
     assert form.unit_label.value == "青山市林业局办公室"
+
+
+def test_more_of_what_real_tables_write(tmp_path):
+    head = [["项目名称", "植树造林", "<", "<"], ["填报单位（公章）", "青山市林业局", "<", "<"],
+            ["资金使用单位", "青山市林业站", "<", "<"], ["本年预算金额（万元）", "66", "<", "<"]]
+    form = _read_grid(tmp_path, _project(head), "docx").forms[0]
+    assert (_unit(form), form.implementer.value, form.total.amount) == ("青山市林业局", "青山市林业站", Decimal("66"))

@@ -61,6 +61,8 @@ def match_label(text: str, prefix: bool = True):
     label, sep, value = t.partition(":")
     k, unit = _label_key(label)
     inline = value.strip() if sep else None
+    if k not in FIELD_LABELS and _SEAL_MARK.sub("", k) in FIELD_LABELS:
+        k = _SEAL_MARK.sub("", k)  # "单位名称(公章)", "填报单位(公章)": the seal mark is no part of the label
     if k in FIELD_LABELS:
         return (*FIELD_LABELS[k], inline, unit)
     for pattern, field, vtype in LABEL_PATTERNS:
@@ -73,6 +75,7 @@ def match_label(text: str, prefix: bool = True):
     return _prefix_label(norm_label(t) if sep else k, unit)
 
 
+_SEAL_MARK = re.compile(r"\((?:盖章|公章|签章|盖公章|章)\)$")
 _BRACKETS = str.maketrans("[]【】〔〕［］", "()()()()")
 
 
