@@ -183,7 +183,11 @@ class FormBase(BaseModel):
     # names no kind, known by its indicator block and labels); "" when not read from a document.
     kind_from: Literal["", "title", "content"] = ""
     year: int | None = None
-    unit_name: Text | None = None
+    # The year was read from the project period, an amount column or the 填报日期, not stated as the
+    # table's year in its title or a (2024年度) line.
+    year_inferred: bool = False
+    unit_name: Text | None = None  # the form's unit, from the first field that names it (see extract)
+    unit_label: Text | None = None  # what the 部门(单位)名称 label says, when the form has one
     amount_unit: MoneyUnit | None = None  # the unit the form declares for its amounts
     goal: Text | None = None  # 年度/整体 绩效目标
     period_goal: Text | None = None  # 实施期/长期 绩效目标

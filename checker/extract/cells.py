@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from checker.document import Cell, Row
+from checker.document import Row
 from checker.extract.normalize import clean, half_width, key
 from checker.extract.vocabulary import (
     FIELD_LABELS, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, INDICATOR_HEADER_WORDS, INLINE_SPLIT_LABELS,

@@ -100,6 +100,8 @@ def parse_money(raw: str) -> tuple[Decimal, str | None] | None:
     m = _MONEY.search(text)
     if not m or m.start() > 2 or _PROSE_TAIL.match(text, m.end()):
         return None
+    if not m.group(2) and text[m.end():].lstrip().startswith("%"):
+        return None  # a rate ("100%", or figures run together into one: "202010100.00%"), not an amount
     try:
         amount = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:
@@ -108,6 +110,42 @@ def parse_money(raw: str) -> tuple[Decimal, str | None] | None:
     if unit == "万":
         unit = "万元"
     return amount, unit
+
+
+_GLUED_RUN = re.compile(r"^\s*(\d[\d.]*)%")
+_NUMBER_PART = re.compile(r"^(0|[1-9]\d*)(\.\d+)?$")
+
+
+def glued_budget(raw: str) -> Decimal | None:
+    """A self-evaluation row whose figures were run together before the rate: budget, executed,
+    optionally a score, then the execution rate ("194.9194.9100%" = 194.9 | 194.9 | 100%,
+    "202010100.00%" = 20 | 20 | 10 | 100.00%). The budget is read only when exactly one way of
+    cutting the run makes executed / budget equal the rate written."""
+    m = _GLUED_RUN.match(half_width(raw))
+    if not m:
+        return None
+    run = m.group(1)
+    budgets = {parts[0] for parts in _cuts(run, 3) + _cuts(run, 4) if _rate_holds(parts)}
+    return budgets.pop() if len(budgets) == 1 else None
+
+
+def _cuts(run: str, n: int) -> list[list[Decimal]]:
+    if n == 1:
+        return [[Decimal(run)]] if _NUMBER_PART.match(run) else []
+    out = []
+    for i in range(1, len(run)):
+        head = run[:i]
+        if _NUMBER_PART.match(head):
+            out.extend([Decimal(head), *rest] for rest in _cuts(run[i:], n - 1))
+    return out
+
+
+def _rate_holds(parts: list[Decimal]) -> bool:
+    budget, executed, rate = parts[0], parts[1], parts[-1]
+    if budget <= 0 or executed <= 0 or rate <= 0 or (len(parts) == 4 and parts[2] > 100):
+        return False  # a zero rate fits any tiny remainder: it proves nothing
+    places = max(-rate.as_tuple().exponent, 0)
+    return abs(executed / budget * 100 - rate) <= Decimal(5) / Decimal(10) ** (places + 1)
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -119,7 +157,34 @@ def find_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_YEAR_LEAD = re.compile(r"^\(\s*((?:19|20)\d{2})\s*年度\s*\)")
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*[年.\-/])")
+_YEAR_COLUMN = re.compile(r"^((?:19|20)\d{2})年度?(?:金额|预算|预算数|预算金额|资金|预算资金|资金需求)(?:\((?:万元|元)\))?$")
+_DATE_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?!\d)")
+
+
 def standalone_year(text: str) -> int | None:
-    """A subtitle like "(2024年度)" or "2021年" that states the year by itself."""
-    m = _YEAR_ONLY.match(half_width(text).strip())
+    """A subtitle like "(2024年度)" or "2021年" that states the year by itself, or a cell that
+    opens with "(2022年度)" (a copy that ran the next cell on after it)."""
+    t = half_width(text).strip()
+    m = _YEAR_ONLY.match(t) or _YEAR_LEAD.match(t)
+    return int(m.group(1)) if m else None
+
+
+def period_year(text: str) -> int | None:
+    """A project period within one calendar year ("2022年3月-2022年11月", "2024年1月至12月")
+    counts as the budget year; a period over several years states none."""
+    years = {int(y) for y in _YEARS.findall(half_width(text))}
+    return years.pop() if len(years) == 1 else None
+
+
+def column_year(text: str) -> int | None:
+    """An amount column named by its year ("2021年金额", "2024年预算数(万元)")."""
+    m = _YEAR_COLUMN.match(re.sub(r"\s+", "", half_width(text)))
+    return int(m.group(1)) if m else None
+
+
+def date_year(text: str) -> int | None:
+    """The year a date opens with ("2021年1月28日", "2023.6.28")."""
+    m = _DATE_YEAR.match(half_width(text))
     return int(m.group(1)) if m else None

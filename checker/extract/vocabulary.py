@@ -27,10 +27,6 @@ TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "资金分配明细" inside a form names no table and is left alone.
     ("allocation", re.compile(r"(分配|安排)(明细|情况)?表")),
 ]
-# How the name of a unit ends: the words before a title's year are the unit only when they end so
-# ("黄山市公安局2025年…"), not when they name the fund or project ("就业补助资金绩效目标自评表").
-UNIT_NAME_END = re.compile(r"(局|委|委员会|院|会|办|办公室|中心|学校|学院|大学|中学|小学|幼儿园|所|站|馆|队|厅|处|室"
-                           r"|政府|部|社|团|署|科|股|台|公司|集团|联合会|协会|街道|镇|乡|监狱|支队|大队)$")
 # A title that names no kind beyond 绩效目标表 ("2024年部门绩效目标表", "绩效目标申报表(基础设施建设类)")
 # is read as project unless the content is a department's (部门职能, 基本支出/项目支出 …).
 KIND_WORDS_IN_TITLE = ("项目", "专项", "转移支付", "资金", "整体", "汇总", "支出方向")
@@ -180,30 +176,69 @@ def _add(field: str, vtype: str, *labels: str) -> None:
         FIELD_LABELS[lab] = (field, vtype)
 
 
-_add("unit_name", "text", "部门(单位)名称", "部门名称", "单位名称", "预算单位", "预算部门", "部门(单位)")
-_add("seal_unit", "text", "编制单位(盖章)", "填报单位(盖章)", "单位(盖章)", "编制单位", "填报单位",
-     "编制单位(签章)", "申报单位(盖章)", "申报单位")
-_add("department", "text", "主管部门", "主管部门及代码", "项目主管部门")
-_add("implementer", "text", "实施单位", "项目执行单位", "执行单位")
-_add("project_name", "text", "项目名称", "项目支出名称", "专项名称", "项目(专项)名称")
+_add("unit_name", "text", "部门(单位)名称", "部门名称", "单位名称", "预算部门", "部门(单位)", "部门", "评价部门名称",
+     "主管部门(单位)名称", "部门(单位)名称及编码", "单位名称及编码")
+_add("budget_unit", "text", "预算单位", "预算单位名称")
+# A code written beside the unit ("部门预算编码 230001"): a label of its own, never part of the name.
+_add("unit_code", "text", "部门预算编码", "预算编码", "单位编码", "部门编码", "单位代码", "部门代码", "预算代码")
+# The unit that fills in the table, and a bare seal line (both are the seal on the form).
+_add("filing_unit", "text", "编制单位(盖章)", "填报单位(盖章)", "编制单位", "填报单位", "编制单位(签章)",
+     "填报单位(签章)", "申报单位(盖章)", "申报单位", "申报单位(签章)")
+_add("seal_unit", "text", "单位(盖章)", "单位(签章)")
+_add("department", "text", "主管部门", "主管部门及代码", "项目主管部门", "主管部门及编码", "主管部门名称及编码",
+     "主管部门(单位)名称及编码", "主管部门(单位)", "地方主管部门", "市县主管部门", "县级主管部门", "市级主管部门",
+     "业务主管部门", "主管单位", "项目主管单位", "归口管理部门", "归口部门")
+# An authority above the unit (a transfer payment's 中央/省级主管部门) and the finance bureaus that
+# pass the money on: never the unit itself.
+_add("upper_department", "text", "中央主管部门", "省级主管部门", "省级业务主管部门", "自治区主管部门",
+     "中央主管部门名称")
+_add("finance_department", "text", "省级财政部门", "地方财政部门", "市县财政部门", "中央财政部门")
+_add("implementer", "text", "实施单位", "项目执行单位", "执行单位", "项目实施单位", "实施单位名称", "资金使用单位",
+     "项目承担单位", "承担单位")
+_add("project_name", "text", "项目名称", "项目支出名称", "专项名称", "专项资金名称", "转移支付(项目)名称",
+     "转移支付名称", "转移支付项目名称", "资金名称", "项目(专项)名称", "专项(项目)名称")
 _add("category", "text", "项目类别", "项目属性", "项目性质", "专项属性", "项目来源")
 _add("period", "text", "项目计划实施时间", "项目实施期", "项目支出实施期", "实施期限", "项目期限", "项目期",
-     "计划实施时间", "实施期")
+     "计划实施时间", "实施期", "项目起止时间", "起止时间", "建设周期", "项目建设周期", "实施周期", "项目周期",
+     "项目实施周期", "项目起止年限", "实施年限")
+# A period written as two fields: the builder joins them when no period is labelled.
+_add("period_start", "text", "项目开始时间", "项目起始时间", "开始实施时间")
+_add("period_end", "text", "项目结束时间", "项目完成时间", "结束实施时间")
 _add("fund_nature", "text", "资金性质")
+_add("subunits", "text", "下属单位个数", "下属单位数")
 _add("functions", "text", "部门(单位)职能描述", "部门职责概述", "部门职能职责概述", "部门职能概述",
      "部门相应职能职责概述", "职能职责概述", "单位职能")
 _add("goal", "goal", "部门(单位)绩效目标", "年度绩效目标", "本年度绩效目标", "年度目标", "整体绩效目标", "年度总体目标",
      "专项年度绩效目标", "总体目标", "项目年度目标")
+# A self-evaluation's targets as set at the start of the year, and what was achieved (never the target).
+_add("goal", "goal", "预期目标", "年初设定目标", "年初绩效目标", "年度预期目标", "全年(调整)绩效目标", "全年绩效目标",
+     "调整后绩效目标")
+_add("achieved", "text", "实际完成情况", "全年实际完成情况", "全年目标实际完成情况", "总体目标完成情况",
+     "年度总体目标完成情况", "全年完成情况")
 _add("period_goal", "goal", "实施期绩效目标", "实施期目标", "中期目标", "专项长期绩效目标", "长期绩效目标")
 _add("plans", "plans", "部门(单位)目标阶段性计划", "部门(单位)明细目标", "年度重点工作计划", "本年度实施计划",
      "专项实施进度计划", "项目实施计划", "阶段性计划", "年度主要任务")
 _add("measures", "measures", "保障绩效目标实现的措施", "保障措施", "组织机构", "相关管理制度", "管理制度")
 _add("total", "money", "资金总额", "年度资金总额", "年度预算资金总额", "预算资金", "项目金额",
      "年度本级预算金额", "项目资金", "部门总体资金", "年度预算申请", "年度金额")
+# A self-evaluation money block (资金情况 | 全年预算数(A) | 全年执行数(B) | 执行率 | 得分): the budget
+# columns, best first, hold the form's amounts (the full-year budget, never the executed amount);
+# the others never do. Column letters such as "(A)" are dropped before labels are compared.
+BUDGET_COLUMNS = ("全年预算数", "全年(调整)预算数", "调整后预算数", "全年调整预算数", "预算数", "年度预算数",
+                  "年初预算数")
+EXECUTED_COLUMNS = ("全年执行数", "执行数", "实际执行数", "全年实际执行数", "实际支出数", "执行率", "预算执行率")
+SCORE_COLUMNS = ("得分", "分值", "权重", "执行率得分")
+_add("total", "money", *BUDGET_COLUMNS, "年度财政资金总额", "年度资金总量", "项目当年预算", "当年预算",
+     "本年度预计投入", "年度预算", "当年预算数", "本年预算", "本年预算金额", "年度预算金额", "项目预算金额",
+     "年度申请资金", "申请预算金额")
+_add("executed", "money", *EXECUTED_COLUMNS)
 _add("basic", "money", "基本支出")
 _add("project", "money", "项目支出")
-_add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款")
+_add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款", "一般预算内拨款",
+     "一般公共预算资金", "一般公共预算财政拨款")
 _add("fiscal", "money", "财政拨款", "财政拨款小计", "上级资金")
+# The whole project's budget over its period: the year's total only when the project runs within the year.
+_add("project_budget", "money", "项目总预算", "项目总投资", "总预算", "项目预算总额")
 _add("gov_fund", "money", "政府性基金拨款", "政府性基金")
 _add("special_account", "money", "纳入专户管理的非税收入拨款", "非税收入拨款")
 _add("other_funds", "money", "其他资金", "其他收入", "自有资金小计")
@@ -212,9 +247,16 @@ _add("direction_name", "text", "支出方向(子项)")
 _add("special_name", "text", "所属专项", "名称")
 _add("filler", "contact", "填表人", "经办人", "填报人", "项目责任人", "联系人")
 _add("phone", "contact", "联系电话", "联系电话(办公座机号)", "电话")
-_add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)", "单位负责人", "负责人签字")
-_add("project_leader", "contact", "项目负责人", "项目负责人及电话")
+_add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)", "单位负责人", "负责人签字", "主要领导签字",
+     "主要负责人签字")
+_add("project_leader", "contact", "项目负责人", "项目负责人及电话", "负责人及电话", "项目负责人及联系电话")
 _add("date", "contact", "填报日期", "填表日期")
+
+# Labels with a free part, matched on the whole label key: money passed down (下达) to the unit is
+# its fiscal funding ("本年下达资金", "其中:中央下达资金", "下达中央财政衔接资金").
+LABEL_PATTERNS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^(?:本年|年度|当年|本年度)?(?:已)?(?:[^\d,，。:：]{0,6})?下达[^\d,，。:：]{0,10}资金$"), "fiscal", "money"),
+]
 
 # Labels that only introduce a section; never taken as a value.
 SECTION_LABELS = {
@@ -222,7 +264,8 @@ SECTION_LABELS = {
     "资金情况(万元)", "支出预算(本级)", "按收入性质分", "按支出性质分", "总体资金情况", "绩效目标情况",
     "项目预算资金(万元)", "其中", "事项", "责任单位/科室", "工作目标", "序号",
     "支出内容简介", "支出明细", "支出测算依据及过程说明", "预算金额", "2024年度预算金额",
-    "任务名称", "主要内容", "预算申请", "预算申请(万元)", "预算申请(元)",
+    "任务名称", "主要内容", "预算申请", "预算申请(万元)", "预算申请(元)", "预算执行情况", "预算执行情况(万元)",
+    "资金投入情况", "资金来源", "资金情况(元)", "项目资金(元)",
 }
 
 # Column headers of a plan table (年度重点工作计划: 时间 | 事项 | 责任单位/科室 | 工作目标) -> PlanItem field.
@@ -239,14 +282,40 @@ TASK_AMOUNT_COLUMNS = {"总额": "total", "合计": "total", "财政拨款": "ge
 TOTAL_ROW_LABELS = {"金额合计", "合计", "总计"}
 
 # Money unit declared by a label suffix such as "(万元)" / "（元）".
-UNIT_SUFFIX = re.compile(r"\((万元|元)\)$")
+UNIT_SUFFIX = re.compile(r"\((?:金额)?(?:单位:)?(万元|元)\)$")
 DECLARED_UNIT = re.compile(r"(?:金额单位|单位|金额)\s*[:：]\s*(万元|元)")
 
 # Contact labels are split out of a cell even in the middle of text ("填表人：  联系电话：").
 INLINE_SPLIT_LABELS = ["填表人", "经办人", "联系电话", "填报日期", "单位负责人签字", "单位负责人(签名)",
-                       "单位负责人", "金额单位", "项目负责人", "项目责任人", "填报人", "联系人",
+                       "单位负责人", "主要领导签字", "金额单位", "项目负责人", "项目责任人", "填报人", "联系人",
                        # the seal field after a contact ("项目责任人: 单位(盖章):"): a label, never a name
                        "单位(盖章)", "单位（盖章）", "编制单位(盖章)", "填报单位(盖章)", "申报单位(盖章)"]
+
+# Fields whose value is a name or a short entry: a known label inside the value starts the next
+# field ("项目主管部门青山区教育局项目执行单位化工区学校"), it is never part of this one.
+NAME_FIELDS = {"unit_name", "budget_unit", "unit_code", "filing_unit", "seal_unit", "department",
+               "upper_department", "finance_department", "implementer", "category", "period", "fund_nature",
+               "filler", "phone", "unit_leader", "project_leader", "date", "subunits"}
+
+# Fields a form may label once per level (自治区 主管部门 …, then 市县 主管部门 …): the last one filled,
+# the lowest level, is the form's own.
+LOWEST_LEVEL_WINS = {"department"}
+
+# --- the unit a form belongs to ------------------------------------------------------------
+# Which labelled field names the form's unit, best first: the unit that fills in the table (填报/
+# 编制/申报单位, 预算单位), its 主管部门 (the lowest level labelled), 部门/单位名称, 实施单位, a
+# bare 单位(盖章) line, and last the unit a title opens with.
+UNIT_NAME_ORDER = ("filing_unit", "budget_unit", "department", "unit_name", "implementer", "seal_unit",
+                   "title_unit")
+# What an organisation's name ends with; a title fragment without one ("项目支出", "就业补助资金")
+# is not a unit.
+UNIT_ENDINGS = ("局", "委", "办", "院", "厅", "处", "科", "室", "所", "站", "队", "会", "中心", "学校", "中学",
+                "小学", "幼儿园", "馆", "社", "政府", "部", "署", "集团", "公司", "监狱", "法院", "检察院",
+                "办公室", "街道办事处", "医院", "卫生院", "研究院", "党校", "协会", "学会", "基地", "台", "大学",
+                "农场", "林场", "公园", "联社", "分局", "支队", "大队", "中队", "团", "股", "镇", "乡", "学院",
+                "委员会", "联合会")
+# A unit written as a template placeholder ("XX单位", "预算部门(单位)"): names no one.
+UNIT_PLACEHOLDER = re.compile(r"[Xx×*○□某]{1,}|部门\(单位\)|^(本?单位|本?部门|单位名称|部门名称|盖章)$")
 
 # --- qualitative values --------------------------------------------------------------
 GRADED_WORDS = ["好", "较好", "一般", "较差", "差", "优", "优秀", "良", "良好", "中", "合格", "不合格",

@@ -82,10 +82,12 @@ def _unit_sources(form) -> list[tuple]:
     seal = (form.contacts.seal_unit, "编制/填报单位（盖章）", "sealing unit")
     if form.kind == "project":
         sources = [(form.department, "主管部门", "supervising department"), seal]
-        if text_of(form.unit_name) and text_of(form.unit_name) != text_of(form.implementer):
-            sources.insert(0, (form.unit_name, "单位名称", "unit name"))
+        if text_of(form.unit_label) and text_of(form.unit_label) != text_of(form.implementer):
+            sources.insert(0, (form.unit_label, "单位名称", "unit name"))
+        if not text_of(form.department) and not text_of(seal[0]):
+            sources.append((form.unit_name, "单位名称", "unit name"))  # named by its title only
         return sources
-    return [(form.unit_name, "单位名称", "unit name"), seal]
+    return [(form.unit_label or form.unit_name, "单位名称", "unit name"), seal]
 
 
 def _unit_names(ctx: FactContext, submission: Submission) -> Iterator[dict]:
