@@ -1,0 +1,124 @@
+"""The wheel is what users install: it must carry everything jixiao reads at run time.
+
+The wheel is built from a copy of only what pyproject.toml names (checker/, rules/,
+fixtures/cases/, README.md), installed into a fresh venv in a temporary directory outside the
+source tree, and run there: `jixiao --version`, `jixiao explain`, and `jixiao check` on a seed,
+whose findings must be those of the source tree. On Python 3.13 the engine wheel comes from
+scripts/engine_wheel.py (JIXIAO_WHEELHOUSE names a directory that already holds it, as .ci/run
+does). pip's cache is used, so after the first run the cost is a venv and an unpack.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "seeds" / "000_92e3f18c72746f64.txt"
+PIP_QUIET = ["-q", "--disable-pip-version-check"]
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_every_package_under_checker_is_in_the_wheel_list():
+    listed = set(_pyproject()["tool"]["setuptools"]["packages"])
+    on_disk = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "checker").rglob("__init__.py")
+    }
+    assert on_disk <= listed, f"add to [tool.setuptools] packages: {sorted(on_disk - listed)}"
+
+
+def test_requires_python_is_capped_at_what_ci_tests():
+    spec = _pyproject()["project"]["requires-python"]
+    assert ">=3.11" in spec and "<3.14" in spec
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "3.12" in ci and "3.13" in ci
+
+
+def _engine_wheelhouse(tmp: Path) -> list[str]:
+    """--find-links for the engine: needed on 3.13, where the plain source build cannot import."""
+    given = os.environ.get("JIXIAO_WHEELHOUSE")
+    if given:
+        return ["--find-links", given]
+    if sys.version_info < (3, 13):
+        return []
+    spec = importlib.util.spec_from_file_location("engine_wheel", ROOT / "scripts" / "engine_wheel.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    house = tmp / "wheelhouse"
+    module.build(str(house))
+    return ["--find-links", str(house)]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """bin/ of a fresh venv holding only the built wheel and its dependencies."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    for folder in ("checker", "rules", "fixtures/cases"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    dist = tmp / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", *PIP_QUIET, "--no-deps", "-w", str(dist), str(src)],
+                   check=True, cwd=tmp)
+    (wheel,) = dist.glob("jixiao-*.whl")
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", *PIP_QUIET]
+    subprocess.run([*pip, *_engine_wheelhouse(tmp), str(wheel)], check=True, cwd=tmp)
+    shutil.rmtree(src)  # nothing may be read from the copy the wheel was built from
+    return venv / "bin"
+
+
+def _run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, JIXIAO_CACHE_DIR="")
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([str(bin_dir / "jixiao"), *args], capture_output=True, text=True, cwd=cwd, env=env,
+                          timeout=600)
+
+
+def test_wheel_carries_the_rules_cases_and_vocabulary(installed):
+    (wheel,) = installed.parent.parent.glob("dist/jixiao-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for rule_file in (ROOT / "rules").glob("*.yaml"):
+        assert f"checker/rules_data/{rule_file.name}" in names
+    for case in (ROOT / "fixtures" / "cases").glob("*.yaml"):
+        assert f"checker/cases_data/{case.name}" in names
+    for data in (ROOT / "checker").rglob("*.yaml"):  # the extractor's own vocabulary files, if any
+        assert data.relative_to(ROOT).as_posix() in names
+
+
+def test_installed_wheel_checks_a_seed_outside_the_source_tree(installed, tmp_path):
+    from checker import __version__
+
+    version = _run(installed, "--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.strip() == f"jixiao {__version__}"
+    explain = _run(installed, "explain", "A01", cwd=tmp_path)
+    assert explain.returncode == 0 and "A01" in explain.stdout, explain.stderr
+    shutil.copy2(SEED, tmp_path / SEED.name)
+    out = _run(installed, "check", SEED.name, "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    (installed_result,) = report["results"]
+    assert installed_result["status"] == "checked"
+
+    here = subprocess.run([sys.executable, "-m", "checker", "check", str(SEED), "--format", "json",
+                           "--fail-on", "never"], capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, JIXIAO_CACHE_DIR=""))
+    (source_result,) = json.loads(here.stdout)["results"]
+    assert [f["rule"] for f in installed_result["findings"]] == [f["rule"] for f in source_result["findings"]]
+    assert installed_result["grade"] == source_result["grade"]
