@@ -306,3 +306,37 @@ def test_every_skipped_file_is_listed_with_its_reason(mixed, fmt, tmp_path):
         report = json.loads(text)
         assert len(report["summary"]["skipped"]) == len(SKIPPED)
         assert [r["path"] for r in report["results"]] == [str(Path("收件") / "项目表.docx")]
+
+
+# ---- multi-sheet workbooks -----------------------------------------------------------------------
+
+def _builder():
+    from test_fixture_builder import bf
+
+    return bf
+
+
+def test_a_workbook_is_one_submission_with_a_table_per_sheet():
+    """seed004's workbook holds three sheets of one unit (department, summary, direction): one
+    result, three forms, each located on its sheet, and the findings of the one-table .docx twin."""
+    path = GENERATED / "seed004_shifeng_2023.xlsx"
+    result = check_file(str(path))
+    sheets = [f.sheet for f in _builder().seed004().forms]
+    assert len(sheets) == 3 and len(result.submission.forms) == 3
+    located = {f.loc.sheet for f in result.findings if f.loc and f.loc.sheet}
+    assert located and located <= set(sheets)
+    assert findings(path) == findings(GENERATED / "seed004_shifeng_2023.docx")
+
+
+def test_a_workbook_collecting_several_units_is_flagged(tmp_path):
+    """Sheets of two different units in one workbook: C01 says the unit names differ (README:
+    split such a workbook into one file per unit)."""
+    bf = _builder()
+    first, second = bf.seed000(), bf.project_costs()
+    collected = bf.Variant("collected", "two units", first.forms + second.forms)
+    path = tmp_path / "汇总.xlsx"
+    path.write_bytes(bf.render_xlsx(collected))
+    result = check_file(str(path))
+    assert len(result.submission.forms) == 3
+    assert "C01" in {f.rule for f in result.findings}
+    assert "C01" not in {f.rule for f in check_file(str(GENERATED / "seed000_liupanshui_2024.xlsx")).findings}
