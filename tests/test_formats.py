@@ -79,6 +79,42 @@ def test_xls_merged_cell_text_once_and_sheet_location():
     assert doc.rows[1].texts[:2] == ["年度资金总额", "12.5"]
 
 
+def _biff5_without_code_page(sheet_name: str, cells: list[tuple[int, int, str]]) -> bytes:
+    """An Excel 5.0/95 workbook (BIFF5) as old Chinese Excel/WPS wrote it: 8-bit GBK strings and
+    no CODEPAGE record, in the 'Book' stream of an OLE file."""
+    import struct
+
+    from test_reader_safety import make_ole
+
+    def rec(kind: int, data: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(data)) + data
+
+    def bof(kind: int) -> bytes:
+        return rec(0x0809, struct.pack("<HHHH", 0x0500, kind, 0, 0))
+
+    name = sheet_name.encode("gbk")
+    rows = max(r for r, _, _ in cells) + 1
+    sheet = bof(0x10) + rec(0x0200, struct.pack("<HHHHH", 0, rows, 0, 2, 0))
+    for r, c, text in cells:
+        raw = text.encode("gbk")
+        sheet += rec(0x0204, struct.pack("<HHHH", r, c, 0, len(raw)) + raw)  # LABEL
+    sheet += rec(0x000A, b"")
+
+    def globals_(sheet_pos: int) -> bytes:
+        return bof(0x05) + rec(0x0085, struct.pack("<IBB", sheet_pos, 0, 0) + bytes([len(name)]) + name) \
+            + rec(0x000A, b"")
+
+    return make_ole({"Book": globals_(len(globals_(0))) + sheet})
+
+
+def test_old_chinese_xls_without_code_page_reads_gbk_sheet_names_and_text():
+    data = _biff5_without_code_page("部门整体支出", [(0, 0, "2024年部门整体支出绩效目标表"), (1, 0, "单位名称"),
+                                                   (1, 1, "青山市科学技术协会")])
+    doc = read_document("旧表.xls", data)
+    assert [r.texts for r in doc.rows] == [["2024年部门整体支出绩效目标表", ""], ["单位名称", "青山市科学技术协会"]]
+    assert {c.loc.sheet for r in doc.rows for c in r.cells} == {"部门整体支出"}
+
+
 @needs_soffice
 def test_xls_formula_gives_the_result_excel_saved(tmp_path):
     """xlwt stores no result for a formula; LibreOffice computes and saves one, as Excel does."""
