@@ -190,7 +190,8 @@ class _Discovery:
         if name.startswith(".") and not explicit:
             self.note("hidden", path=path)
             return
-        if self.include and not _matches(path, self.include):
+        is_archive = os.path.splitext(path)[1].lower() == ARCHIVE_EXT  # --include applies to its members
+        if self.include and not is_archive and not _matches(path, self.include):
             return
         if self.exclude and _matches(path, self.exclude):
             return
@@ -198,7 +199,7 @@ class _Discovery:
         if key in self._seen_files:
             return
         self._seen_files.add(key)
-        if os.path.splitext(path)[1].lower() == ARCHIVE_EXT:
+        if is_archive:
             self.add_archive(path)
         else:
             self.files.append(path)

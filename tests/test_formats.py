@@ -376,3 +376,15 @@ def test_a_workbook_collecting_several_units_is_flagged(tmp_path):
     assert len(result.submission.forms) == 3
     assert "C01" in {f.rule for f in result.findings}
     assert "C01" not in {f.rule for f in check_file(str(GENERATED / "seed000_liupanshui_2024.xlsx")).findings}
+
+
+def test_include_and_exclude_apply_to_archive_members(tmp_path):
+    from checker.batch import BatchOptions, discover
+
+    _zip_of_three(tmp_path / "a.zip")
+    files, _ = discover([str(tmp_path / "a.zip")], BatchOptions(include=["*.xlsx"]))
+    assert files == [f"{tmp_path / 'a.zip'}!表格/national_88_2024.xlsx"]
+    files, _ = discover([str(tmp_path)], BatchOptions(exclude=["*.zip"]))
+    assert files == []
+    files, _ = discover([str(tmp_path)], BatchOptions(exclude=["*.txt"]))
+    assert len(files) == 2
