@@ -324,6 +324,8 @@ def test_every_skipped_file_is_listed_with_its_reason(mixed, fmt, tmp_path):
         import openpyxl
 
         wb = openpyxl.load_workbook(out)
+        counts = {row[1]: row[4] for row in wb["批次汇总"].iter_rows(values_only=True) if row[0] == "汇总"}
+        assert counts["跳过的文件"] == len(SKIPPED)
         text = "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
     else:
         text = out.read_text(encoding="utf-8")
@@ -338,6 +340,8 @@ def test_every_skipped_file_is_listed_with_its_reason(mixed, fmt, tmp_path):
     for name, reason in SKIPPED:
         line = next((ln for ln in text.splitlines() if name in ln and reason in ln), None)
         assert line is not None, f"{name} ({reason}) missing from the {fmt} report"
+    if fmt in ("table", "markdown", "html"):
+        assert any("跳过的文件" in ln and str(len(SKIPPED)) in ln for ln in text.splitlines())  # the count
     if fmt == "json":
         report = json.loads(text)
         assert len(report["summary"]["skipped"]) == len(SKIPPED)
