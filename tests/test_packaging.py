@@ -122,3 +122,20 @@ def test_installed_wheel_checks_a_seed_outside_the_source_tree(installed, tmp_pa
     (source_result,) = json.loads(here.stdout)["results"]
     assert [f["rule"] for f in installed_result["findings"]] == [f["rule"] for f in source_result["findings"]]
     assert installed_result["grade"] == source_result["grade"]
+
+
+def test_an_engine_built_without_the_313_fix_says_how_to_fix_it():
+    """What a Python 3.13 user sees after a plain `pip install`: the one command that fixes it."""
+    probe = (
+        "import sys\n"
+        "class Broken:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'durable_rules_engine':\n"
+        "            raise ImportError('durable_rules_engine.so: undefined symbol: PyEval_CallObject')\n"
+        "sys.meta_path.insert(0, Broken())\n"
+        "sys.modules.pop('durable_rules_engine', None)\n"
+        "import checker.engine\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode != 0
+    assert "scripts/engine_wheel.py" in run.stderr and "Python 3.13" in run.stderr

@@ -105,7 +105,7 @@ def convert(data: bytes, kind: str, timeout: float = TIMEOUT) -> bytes:
     target = KINDS[kind][2]
     with tempfile.TemporaryDirectory(prefix="jixiao-convert-") as tmp:
         work = Path(tmp)
-        source = work / f"input.{'doc' if kind == 'doc' else kind}"
+        source = work / f"input.{kind}"
         source.write_bytes(data)
         profile = work / "profile"
         (profile / "user").mkdir(parents=True)

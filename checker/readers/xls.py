@@ -124,8 +124,6 @@ def read_xls(path: str, data: bytes, limits: Limits) -> Document:
 
     try:
         book = _open(data)
-    except ReadError:
-        raise
     except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds of errors on bad input
         raise _damaged(exc) from exc
     doc = Document(path=path, format="xls")
