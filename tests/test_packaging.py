@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "fixtures" / "seeds" / "000_92e3f18c72746f64.txt"
+SEEDS = sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))
 PIP_QUIET = ["-q", "--disable-pip-version-check"]
 
 
@@ -102,26 +102,28 @@ def test_wheel_carries_the_rules_cases_and_vocabulary(installed):
         assert data.relative_to(ROOT).as_posix() in names
 
 
-def test_installed_wheel_checks_a_seed_outside_the_source_tree(installed, tmp_path):
+def test_installed_wheel_checks_the_seeds_outside_the_source_tree(installed, tmp_path):
     from checker import __version__
 
     version = _run(installed, "--version", cwd=tmp_path)
     assert version.returncode == 0 and version.stdout.strip() == f"jixiao {__version__}"
     explain = _run(installed, "explain", "A01", cwd=tmp_path)
     assert explain.returncode == 0 and "A01" in explain.stdout, explain.stderr
-    shutil.copy2(SEED, tmp_path / SEED.name)
-    out = _run(installed, "check", SEED.name, "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    for seed in SEEDS:
+        shutil.copy2(seed, tmp_path / seed.name)
+    out = _run(installed, "check", *[s.name for s in SEEDS], "--format", "json", "--fail-on", "never", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    report = json.loads(out.stdout)
-    (installed_result,) = report["results"]
-    assert installed_result["status"] == "checked"
+    installed_results = json.loads(out.stdout)["results"]
 
-    here = subprocess.run([sys.executable, "-m", "checker", "check", str(SEED), "--format", "json",
+    here = subprocess.run([sys.executable, "-m", "checker", "check", *map(str, SEEDS), "--format", "json",
                            "--fail-on", "never"], capture_output=True, text=True, cwd=ROOT,
                           env=dict(os.environ, JIXIAO_CACHE_DIR=""))
-    (source_result,) = json.loads(here.stdout)["results"]
-    assert [f["rule"] for f in installed_result["findings"]] == [f["rule"] for f in source_result["findings"]]
-    assert installed_result["grade"] == source_result["grade"]
+    source_results = json.loads(here.stdout)["results"]
+    assert len(installed_results) == len(SEEDS) == len(source_results)
+    for got, want in zip(installed_results, source_results):
+        assert got["status"] == "checked"
+        assert [f["rule"] for f in got["findings"]] == [f["rule"] for f in want["findings"]]
+        assert (got["grade"], got["score"]) == (want["grade"], want["score"])
 
 
 def test_an_engine_built_without_the_313_fix_says_how_to_fix_it():
