@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # imported where used: the CLI starts the fork server before 
 log = logging.getLogger(__name__)
 
 SUPPORTED_EXTENSIONS = {".txt", ".text", ".csv", ".docx", ".xlsx", ".xlsm", ".json", ".yaml", ".yml", ".pdf",
-                        ".doc", ".xls", ".wps", ".et", ".rtf"}
+                        ".doc", ".xls", ".wps", ".et", ".rtf", ".odt", ".ods", ".zip"}
+ARCHIVE_EXT = ".zip"  # a .zip is opened: its members are files of the batch (checker/readers/archive.py)
 DEFAULT_TIMEOUT = 60.0  # seconds per file
 STARTUP_LIMIT = 120.0  # seconds for a worker process to import and warm up its engine
 MAX_STARTUP_FAILURES = 3  # workers dying before they are ready, in a row: check in-process instead
@@ -94,9 +95,30 @@ NOTES = {
     "link": ("跳过符号链接 {path}（不跟随链接；确需检查链接指向的文件时加 --follow-links）",
              "Skipped the symbolic link {path} (links are not followed; add --follow-links to follow them)"),
     "duplicate": ("跳过 {path}：与 {first} 是同一个文件，只检查一次", "Skipped {path}: the same file as {first}, checked once"),
+    "image": ("跳过图片 {path}：扫描件无法读取文字，请提供 Word/Excel 原件或带文字层的 PDF",
+              "Skipped the image {path}: a scan has no text to read; provide the Word/Excel original or a PDF "
+              "with a text layer"),
+    "unsupported": ("跳过 {path}：不是可检查的文件类型（{ext}）", "Skipped {path}: not a file type jixiao checks ({ext})"),
+    "nested_archive": ("跳过 {path}：压缩包中的压缩包不展开，请先解压", "Skipped {path}: an archive inside an archive is "
+                       "not opened; unpack it first"),
 }
 
 MAX_WORKERS_PER_CPU = 2  # more processes than this only cost memory (~20 MB each)
+
+
+def skip_note(path: str) -> tuple[str, dict]:
+    """Why a file found in a folder or an archive is not checked: (note key, values)."""
+    from checker.readers.legacy import IMAGE_EXTENSIONS
+
+    name = os.path.basename(path)
+    ext = os.path.splitext(name)[1].lower()
+    if name.startswith("~$"):
+        return "temp", {"path": path}
+    if name.startswith("."):
+        return "hidden", {"path": path}
+    if ext in IMAGE_EXTENSIONS:
+        return "image", {"path": path}
+    return "unsupported", {"path": path, "ext": ext or "无扩展名 / no extension"}
 
 
 def note_text(key: str, lang: str, **values) -> str:
@@ -184,7 +206,8 @@ class _Discovery:
         if name.startswith(".") and not explicit:
             self.note("hidden", path=path)
             return
-        if self.include and not _matches(path, self.include):
+        is_archive = os.path.splitext(path)[1].lower() == ARCHIVE_EXT  # --include applies to its members
+        if self.include and not is_archive and not _matches(path, self.include):
             return
         if self.exclude and _matches(path, self.exclude):
             return
@@ -193,7 +216,36 @@ class _Discovery:
             self.note("duplicate", path=path, first=self._seen_files[key])
             return
         self._seen_files[key] = path
-        self.files.append(path)
+        if is_archive:
+            self.add_archive(path)
+        else:
+            self.files.append(path)
+
+    def add_archive(self, archive: str) -> None:
+        """Each member of a .zip becomes `archive.zip!member`; what is not checked is noted. An
+        archive that cannot be opened stays one file, whose result says why."""
+        from checker.readers import DEFAULT_LIMITS, ReadError
+        from checker.readers.archive import SEP, member_names
+
+        try:
+            names = member_names(archive, DEFAULT_LIMITS)
+        except ReadError:
+            self.files.append(archive)
+            return
+        for name in names:
+            path = f"{archive}{SEP}{name}"
+            ext = os.path.splitext(name)[1].lower()
+            base = os.path.basename(name)
+            if ext == ARCHIVE_EXT:
+                self.note("nested_archive", path=path)
+            elif "/." in f"/{name}" and not base.startswith("."):  # in a hidden folder (__MACOSX/.x)
+                self.note("hidden", path=path)
+            elif ext not in SUPPORTED_EXTENSIONS or base.startswith(("~$", ".")):
+                key, values = skip_note(path)
+                self.note(key, **values)
+            elif not (self.include and not _matches(path, self.include)) and not (
+                    self.exclude and _matches(path, self.exclude)):
+                self.files.append(path)
 
     def link_skipped(self, path: str) -> bool:
         """A symbolic link among the inputs is not followed (unless --follow-links): a link in a
@@ -230,6 +282,9 @@ class _Discovery:
                 subdirs.append((entry.name, full))
             elif is_file and os.path.splitext(entry.name)[1].lower() in SUPPORTED_EXTENSIONS:
                 self.add_file(full, explicit=False)
+            elif is_file:
+                key, values = skip_note(full)
+                self.note(key, **values)
         if not recursive:
             skipped = [name for name, _ in subdirs if not name.startswith(".")]
             if skipped:

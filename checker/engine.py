@@ -17,7 +17,16 @@ import threading
 import time
 from typing import Any, Iterable, Mapping
 
-import durable_rules_engine
+try:
+    import durable_rules_engine
+except ImportError as exc:  # durable-rules compiled for Python 3.13 without the fix: say how to fix it
+    if "PyEval_CallObject" not in str(exc):
+        raise
+    raise ImportError(
+        "durable-rules 未按 Python 3.13 的方式编译 / was compiled without the Python 3.13 fix: "
+        "python scripts/engine_wheel.py wheels && pip install --force-reinstall --no-deps --find-links wheels "
+        "durable-rules (README: Python 3.13)"
+    ) from exc
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from checker.config import Config

@@ -31,8 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from checker import __version__
 from checker.config import Config
+from checker.resources import CASES_DIR, RULES_DIR
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "rules"
+BUILTIN_DIR = RULES_DIR  # top-level rules/, or checker/rules_data/ in a wheel (checker/resources.py)
 VOCAB_FILE = "vocabulary.yaml"
 END_ALIAS = "end_"
 END_KIND = "end_of_facts"  # keep in step with checker.facts.END_KIND
@@ -859,7 +860,6 @@ def _fingerprint(rules: list[Rule]) -> str:
 
 # ---- listing and explaining (for `jixiao rules` / `jixiao explain`) -------------------------
 
-CASES_DIR = BUILTIN_DIR.parent / "fixtures" / "cases"
 
 
 def rule_summary(rule: Rule, lang: str = "zh") -> dict:

@@ -82,7 +82,8 @@ def test_directory_lists_supported_files_sorted_and_notes_what_it_skips(tree):
     assert f"跳过 Office 临时文件：{tree / '~$a.docx'}" in notes
     assert f"跳过隐藏文件：{tree / '.hidden.txt'}" in notes
     assert any("子目录未检查" in n and "--recursive" in n for n in notes)  # 2024 (.git is hidden, not counted)
-    assert not any("notes.md" in n for n in notes)  # other files in a folder are simply not ours
+    # Nothing vanishes (issue 16): a file of another type is listed with the reason.
+    assert f"跳过 {tree / 'notes.md'}：不是可检查的文件类型（.md）" in notes
 
 
 def test_recursive_walks_subdirectories_in_order_and_skips_hidden_ones(tree):
@@ -172,7 +173,7 @@ def test_json_is_identical_for_one_and_two_workers():
     doc = json.loads(one.stdout)
     # every submission file in the fixture folders (their number grows as real tables are added)
     expected = sorted(p.resolve() for d in ALL_FIXTURES for p in (ROOT / d).iterdir()
-                      if p.suffix in {".txt", ".docx", ".xlsx"})
+                      if p.suffix in {".txt", ".docx", ".xlsx", ".xls"})
     assert len(expected) >= 26
     assert sorted((ROOT / r["path"]).resolve() for r in doc["results"]) == expected
     assert all(r["status"] == "checked" for r in doc["results"])

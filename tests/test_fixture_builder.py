@@ -30,7 +30,7 @@ def _load_builder():
 bf = _load_builder()
 VARIANTS = [make() for make in bf.VARIANTS]
 NAMES = [v.name for v in VARIANTS]
-FORMATS = [".txt", ".docx", ".xlsx"]
+FORMATS = [".txt", ".docx", ".xlsx", ".xls"]
 
 
 @pytest.fixture(scope="module")
@@ -246,9 +246,9 @@ def _findings(path: Path) -> list[tuple]:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("fmt", ["docx", "xlsx", "json"])
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "xls", "json"])
 def test_same_findings_whatever_the_format(name, fmt, tmp_path):
-    """The .txt, .docx, .xlsx and canonical .json (`jixiao parse X --format json`) of one variant give
+    """The .txt, .docx, .xlsx, .xls and canonical .json (`jixiao parse X --format json`) of one variant give
     the same findings and grade; only the locations differ (line vs table/row vs sheet!A1)."""
     expected = _findings(GENERATED / f"{name}.txt")
     if fmt == "json":

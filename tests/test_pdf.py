@@ -152,7 +152,8 @@ def test_scanned_pdf_without_text_layer():
         read_document("scan.pdf", data)
     assert time.perf_counter() - start < 1.0
     assert info.value.code == "scanned_pdf"
-    assert "OCR" in info.value.zh and "Word" in info.value.zh and "Excel" in info.value.zh
+    assert info.value.zh == "扫描件无法读取文字，请提供 Word/Excel 原件或带文字层的 PDF。"
+    assert "text layer" in info.value.en
 
 
 def test_corrupt_pdf():
@@ -171,7 +172,7 @@ def test_page_limit():
     assert info.value.code == "too_large"
 
 
-def test_missing_extra_tells_how_to_install(monkeypatch):
+def test_missing_pdfplumber_tells_how_to_install(monkeypatch):
     real_import = builtins.__import__
 
     def no_pdfplumber(name, *args, **kwargs):
@@ -183,4 +184,4 @@ def test_missing_extra_tells_how_to_install(monkeypatch):
     with pytest.raises(ReadError) as info:
         read_document("t.pdf", make_pdf([indicator_page()]))
     assert info.value.code == "pdf_support_missing"
-    assert "pip install 'jixiao[pdf]'" in info.value.zh
+    assert "pip install pdfplumber" in info.value.zh

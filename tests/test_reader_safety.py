@@ -160,16 +160,18 @@ def test_encrypted_xlsx_is_an_ole_file_with_encryption_info():
     assert "密码" in err.zh and ".xlsx" in err.zh
 
 
-def test_legacy_doc():
+def test_legacy_doc_without_libreoffice_says_how_to_convert_a_folder(monkeypatch):
+    monkeypatch.setenv("JIXIAO_SOFFICE", "")  # as if LibreOffice were not installed
     err, _ = refused(make_ole({"WordDocument": b"\xec\xa5", "1Table": b"", "\x05SummaryInformation": b""}), "old.doc")
-    assert err.code == "legacy_doc"
-    assert "Word 97-2003" in err.zh and "另存为" in err.zh and ".docx" in err.zh
+    assert err.code == "needs_libreoffice"
+    assert "Word 97-2003" in err.zh and "LibreOffice" in err.zh and "另存为 .docx" in err.zh
+    assert "soffice --headless --convert-to docx --outdir" in err.zh and "soffice --headless" in err.en
 
 
-def test_legacy_xls():
+def test_damaged_legacy_xls():
     err, _ = refused(make_ole({"Workbook": b"\x09\x08"}), "old.xls")
-    assert err.code == "legacy_xls"
-    assert "另存为" in err.zh and ".xlsx" in err.zh
+    assert err.code == "corrupt_xls"
+    assert "另存为 .xlsx" in err.zh and ".xlsx" in err.en
 
 
 def test_unknown_ole_and_broken_ole():
@@ -290,13 +292,14 @@ def test_zip_with_encrypted_entry():
     assert err.code == "encrypted"
 
 
-def test_other_zip_packages_are_named():
+def test_other_zip_packages_are_named(monkeypatch):
+    monkeypatch.setenv("JIXIAO_SOFFICE", "")  # OpenDocument is converted by LibreOffice: here, none
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         zf.writestr("content.xml", "<office:document-content/>")
     err, _ = refused(out.getvalue(), "table.odt")
-    assert err.code == "unsupported_odf" and ".docx" in err.zh
+    assert err.code == "needs_libreoffice" and "OpenDocument" in err.zh and "--convert-to docx" in err.zh
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-VOCAB_FILE = Path(__file__).resolve().parent.parent.parent / "rules" / "vocabulary.yaml"
+from checker.resources import RULES_DIR
+
+VOCAB_FILE = RULES_DIR / "vocabulary.yaml"
 
 _WS = re.compile(r"\s+")
 _EXTRA = str.maketrans({

@@ -121,7 +121,7 @@ def check_document(doc: Document, limits: Limits) -> None:
 
 
 def sniff(data: bytes, path: str) -> str:
-    """The file's real type from its first bytes: zip/ole/pdf/rtf/json/yaml/text/empty."""
+    """The file's real type from its first bytes: zip/ole/pdf/rtf/image/json/yaml/text/empty."""
     if not data:
         return "empty"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
@@ -133,6 +133,10 @@ def sniff(data: bytes, path: str) -> str:
     if data.lstrip()[:5] == b"{\\rtf":
         return "rtf"
     ext = os.path.splitext(path)[1].lower()
+    from checker.readers.legacy import IMAGE_EXTENSIONS, image_kind
+
+    if image_kind(data) or ext in IMAGE_EXTENSIONS:
+        return "image"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if ext == ".json" or (head in (b"{", b"[") and ext not in (".txt", ".text")):
         return "json"
@@ -145,7 +149,12 @@ def read_bytes(path: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The file's bytes, refusing missing, oversized and non-regular files with a clear error.
 
     A device or pipe named on the command line (/dev/zero, a FIFO) is refused before it is
-    opened: reading it would never end, or block."""
+    opened: reading it would never end, or block. `archive.zip!member` is read from the archive."""
+    if not os.path.lexists(path):
+        from checker.readers.archive import read_member, split
+
+        if split(path):
+            return read_member(path, limits)
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -195,21 +204,25 @@ def _read_kind(kind: str, path: str, data: bytes, limits: Limits) -> Document:
 
         return read_text(path, data, limits)
     if kind == "zip":
+        from checker.readers.legacy import odf_kind, read_converted
         from checker.readers.office import read_office
 
-        return read_office(path, data, limits)
+        odf = odf_kind(data)
+        return read_converted(path, data, odf, limits) if odf else read_office(path, data, limits)
     if kind == "ole":
-        from checker.readers.office import read_ole
+        from checker.readers.legacy import read_ole_file
 
-        return read_ole(path, data)
+        return read_ole_file(path, data, limits)
+    if kind == "image":
+        from checker.readers.legacy import scanned
+
+        raise scanned()
     if kind == "pdf":
         from checker.readers.pdf import read_pdf
 
         return read_pdf(path, data, limits)
     if kind == "rtf":
-        raise ReadError(
-            "unsupported_rtf",
-            "这是 RTF 文件，暂不支持。请用 Word/WPS 打开后另存为 .docx 再检查。",
-            "This is an RTF file, which is not supported. Open it in Word/WPS and save as .docx.",
-        )
+        from checker.readers.legacy import read_converted
+
+        return read_converted(path, data, "rtf", limits)
     raise ReadError("unsupported", "无法识别的文件格式。", "Unrecognised file format.")

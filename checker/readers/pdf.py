@@ -1,8 +1,8 @@
-"""PDF tables via pdfplumber (the optional extra `jixiao[pdf]`).
+"""PDF tables via pdfplumber (a regular dependency).
 
 Ruled tables become rows with Location(table, row, col, ref="第N页"); text outside the
 tables becomes one-cell rows, one per line, in reading order (top to bottom) on each
-page. A PDF without a text layer (a scan) is refused: it needs OCR.
+page. A PDF without a text layer (a scan) is refused with what to send instead.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 def _not_installed() -> ReadError:
     return ReadError(
         "pdf_support_missing",
-        "读取 PDF 需要安装可选组件：pip install 'jixiao[pdf]'。也可以直接提供 Word（.docx）或 Excel（.xlsx）原件。",
-        "Reading PDF needs the optional extra: pip install 'jixiao[pdf]'. "
+        "读取 PDF 需要 jixiao 的依赖 pdfplumber，但它没有安装（安装不完整）：pip install pdfplumber。"
+        "也可以直接提供 Word（.docx）或 Excel（.xlsx）原件。",
+        "Reading PDF needs pdfplumber, a dependency of jixiao that is missing (an incomplete install): "
+        "pip install pdfplumber. "
         "Or provide the original Word (.docx) or Excel (.xlsx) file.",
     )
 
@@ -70,13 +72,10 @@ def read_pdf(path: str, data: bytes, limits: Limits) -> Document:
         ) from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of errors on bad input
         raise _corrupt(exc) from exc
-    if chars == 0:
-        raise ReadError(
-            "scanned_pdf",
-            "这个 PDF 没有文字层（可能是扫描件或图片），需要 OCR 才能识别。请提供 Word（.docx）或 Excel（.xlsx）原件。",
-            "This PDF has no text layer (a scan or images); it would need OCR. "
-            "Provide the original Word (.docx) or Excel (.xlsx) file.",
-        )
+    if chars == 0:  # no text layer: a scan or a photo of the table
+        from checker.readers.legacy import scanned
+
+        raise scanned("scanned_pdf")
     return doc
 
 

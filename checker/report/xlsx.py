@@ -185,6 +185,8 @@ class XlsxReporter(BaseReporter):
         add([total, t("label.files", lang), "", "", s.files, ""])
         add([total, t("label.checked", lang), "", "", s.checked, ""])
         add([total, t("label.unreadable", lang), "", "", s.errors, ""])
+        if self.skipped:  # counted as in the terminal, HTML and Markdown summaries
+            add([total, t("label.skipped", lang), "", "", len(self.skipped), ""])
         grades = t("label.grades", lang)
         for g in GRADE_ORDER:
             add([grades, grade_word(g, lang), grade_meaning(g, lang), "", s.grades[g], ""])
