@@ -74,7 +74,7 @@ def test_untitled_form_does_not_fire_s01(tmp_path):
 def test_untitled_cell_per_line_copy_with_a_heading_takes_its_year_and_unit(tmp_path):
     """A web copy, one cell a line, under a heading that names no kind ("…项目绩效目标和指标")."""
     text = "\n".join([
-        "首页 > 政务公开 > 部门预算", "某县教育局2024年项目绩效目标和指标", "发布时间:2024-03-01",
+        "首页 > 政务公开 > 部门预算", "青山县教育局2024年项目绩效目标和指标", "发布时间:2024-03-01",
         "项目名称:", "学生营养改善计划", "项目内容", "为义务教育阶段学生提供营养膳食补助",
         "产出指标", "数量指标", "受助学生人数", "≥3200人",
         "效益指标", "社会效益指标", "学生营养状况改善", "明显改善",
@@ -82,9 +82,9 @@ def test_untitled_cell_per_line_copy_with_a_heading_takes_its_year_and_unit(tmp_
     ]) + "\n"
     forms = _forms(tmp_path, text)
     assert [f.kind for f in forms] == ["project"]
-    assert forms[0].title == "某县教育局2024年项目绩效目标和指标"
+    assert forms[0].title == "青山县教育局2024年项目绩效目标和指标"
     assert forms[0].year == 2024
-    assert forms[0].unit_name.value == "某县教育局"
+    assert forms[0].unit_name.value == "青山县教育局"
     assert "S01" not in _fired(_write(tmp_path, text, "u.txt"))
 
 
@@ -236,8 +236,8 @@ BARE_PROJECT = ("项目名称\t农村公路提档升级\n资金总额(万元)\t8
 
 
 @pytest.mark.parametrize("title, unit", [
-    ("某县公安局2024年项目支出绩效目标表", "某县公安局"),
-    ("某县农业农村局项目支出绩效目标表", "某县农业农村局"),
+    ("青山县公安局2024年项目支出绩效目标表", "青山县公安局"),
+    ("青山县农业农村局项目支出绩效目标表", "青山县农业农村局"),
     # the words before the title name the fund or project, not who fills the table
     ("就业补助资金绩效目标自评表", None),
     ("山西省某市市级预算部门(单位)项目支出绩效目标申报表", None),

@@ -102,7 +102,7 @@ def _prefix_label(whole: str, unit: str | None):
             rest = whole[len(word):]
             # A bracket after the label qualifies it ("年度绩效目标(文字)"), it is no value; an
             # open one is a column header cut at a line break ("单位名称(项目类别").
-            if rest.startswith("("):
+            if rest.startswith("(") and not _LEADING_UNIT.match(rest):  # "资金总额(元)5000" has its value
                 return (field, vtype, None, unit) if re.fullmatch(r"\([^()]*\)", rest) else None
             return field, vtype, rest, unit
     return None

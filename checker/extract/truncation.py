@@ -68,8 +68,22 @@ def judge_end(form, builder: FormBuilder) -> None:
         return
     if builder.end_state != "indicators":
         return  # the block was closed by a row after it
-    if looks_cut(rows):
+    if looks_cut(rows) or _stops_after_value(rows[-1], builder):
         _mark(form, builder, _where(rows[-1]) or "绩效指标")
+
+
+# Text that ends a sentence or a table: after it, nothing was cut.
+_CLOSED = re.compile(r"[。.!！?？)）\]】\d%]$")
+
+
+def _stops_after_value(last: Indicator, builder: FormBuilder) -> bool:
+    """The last cell of the text runs on a few characters past the last value read and stops in
+    mid-word ("社区满意度95%以上,家长满"): the page was cut inside that row."""
+    value = re.sub(r"\s+", "", last.value)
+    tail = re.sub(r"\s+", "", builder.texts[-1].value) if builder.texts else ""
+    at = tail.rfind(value) if value else -1
+    rest = tail[at + len(value):] if at >= 0 else ""
+    return 0 < len(rest.strip(",，;；、 ")) <= 12 and not _CLOSED.search(rest)
 
 
 def looks_cut(rows: list[Indicator]) -> bool:
