@@ -95,12 +95,21 @@ def check_magnitudes(submission: Submission) -> None:
             stack.extend(node.values())
 
 
+def _use_user_labels(options: CheckOptions) -> None:
+    """Label synonyms from the users' rule directories (labels.yaml) for this file's reading."""
+    from checker.extract.vocabulary import use_label_files
+    from checker.rulebook import label_files
+
+    use_label_files(label_files(options.config))
+
+
 def check_file(path: str, options: CheckOptions | None = None) -> Result:
     """One file through every stage; Result.timings holds seconds per stage
     (read, extract, facts, engine, grading). Never raises for a bad file."""
     options = options or CheckOptions()
     timings: dict[str, float] = {}
     try:
+        _use_user_labels(options)
         submission = load_submission(path, options.limits, timings=timings)
     except ReadError as exc:
         return Result(path=path, status="error", error=FileError(code=exc.code, message=exc.message(options.lang)),

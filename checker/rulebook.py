@@ -35,6 +35,7 @@ from checker.resources import CASES_DIR, RULES_DIR
 
 BUILTIN_DIR = RULES_DIR  # top-level rules/, or checker/rules_data/ in a wheel (checker/resources.py)
 VOCAB_FILE = "vocabulary.yaml"
+LABELS_FILE = "labels.yaml"  # label synonyms for the extractor (checker/extract/labels.yaml's format)
 END_ALIAS = "end_"
 END_KIND = "end_of_facts"  # keep in step with checker.facts.END_KIND
 
@@ -414,7 +415,9 @@ def _build(sources: list[tuple[Path, bytes]], config: Config) -> Rulebook:
     vocab: dict[str, list[str]] = {}
     specs: list[tuple[RuleSpec, str, Path, int | None]] = []
     for path, data in sources:
-        if path.name == VOCAB_FILE:
+        if path.name == LABELS_FILE:
+            _check_labels(path, data)
+        elif path.name == VOCAB_FILE:
             for name, words in _load_vocab(path, data).items():
                 vocab.setdefault(name, [])
                 vocab[name].extend(w for w in words if w not in vocab[name])
@@ -524,6 +527,27 @@ def _load_yaml(path: Path, data: bytes) -> tuple[Any, Any]:
                                 line=mark.line + 1 if mark else None) from exc
     _FILE_CACHE[key] = (node, value)
     return node, value
+
+
+def label_files(config: Config | None) -> list[str]:
+    """The users' labels.yaml files, in the order of their rule directories."""
+    return [str(d / LABELS_FILE) for d in rule_dirs(config)[1:] if (d / LABELS_FILE).is_file()]
+
+
+def _check_labels(path: Path, raw: bytes) -> None:
+    """A user's labels.yaml: `fields: {FIELD: [synonym, …]}` for fields the extractor knows."""
+    from checker.extract.vocabulary import FIELD_LABELS
+
+    _, data = _load_yaml(path, raw)
+    fields = data.get("fields") if isinstance(data, dict) else None
+    if not isinstance(fields, dict):
+        raise RuleFileError(path, "应为 fields: {栏目: [同义词, …]} / expected fields: {FIELD: [synonym, …]}")
+    known = {field for field, _ in FIELD_LABELS.values()}
+    for name, labels in fields.items():
+        if name not in known:
+            raise RuleFileError(path, f"未知的栏目 {name!r}（可用：{'、'.join(sorted(known))}）/ unknown field {name!r}")
+        if not isinstance(labels, list) or not all(isinstance(w, str) and w.strip() for w in labels):
+            raise RuleFileError(path, f"栏目 {name!r} 应为非空字符串列表 / {name!r} must be a list of strings")
 
 
 def _load_vocab(path: Path, raw: bytes) -> dict[str, list[str]]:

@@ -22,7 +22,7 @@ from checker.extract.unitname import is_placeholder_unit, looks_like_unit
 from checker.extract.values import column_year, find_year, glued_budget, parse_money, standalone_year
 from checker.extract.vocabulary import (
     BLOCK_END, BUDGET_COLUMNS, CONTENT_LEVEL1, COVER_TITLE, DECLARED_UNIT, DEPARTMENT_MARK_FIELDS,
-    DEPARTMENT_MARK_LABELS, EXECUTED_COLUMNS, FIELD_LABELS, FORM_OPENER_FIELDS, FORM_OPENER_LABELS,
+    DEPARTMENT_MARK_LABELS, EXECUTED_COLUMNS, FIELD_LABELS, from_labels, FORM_OPENER_FIELDS, FORM_OPENER_LABELS,
     HEADING_KIND_WORDS, HEADING_WORDS, KIND_WORDS_IN_TITLE, LABEL_PATTERNS, LEVEL2_PARENT, LOWEST_LEVEL_WINS,
     NAME_FIELDS, NOT_FORM_KINDS, PLAN_COLUMNS, PROJECT_MARK_FIELDS, PROJECT_MARK_LABELS, PROJECT_VARIANTS,
     SCORE_COLUMNS, SECTION_LABELS, TASK_AMOUNT_COLUMNS, TITLE_PATTERNS, TOTAL_ROW_LABELS,
@@ -36,14 +36,28 @@ _COLUMN_LETTER = re.compile(r"\([A-Z](?:[+\-*/][A-Z])*\)$")
 _LEADING_UNIT = re.compile(r"^\s*\((万元|元)\)\s*(?=\S)")
 _SEQ_SPECIAL = re.compile(r"^[一二三四五六七八九十]+$")
 _SEQ_DIRECTION = re.compile(r"^\d+$")
-_FIELD_PREFIXES = sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
-_NEXT_NAME_LABEL = re.compile("|".join(map(re.escape, sorted(
-    {w for w, (f, _) in FIELD_LABELS.items() if f in NAME_FIELDS and len(w) >= 4}, key=len, reverse=True))))
+
+
+@from_labels
+def _field_prefixes() -> list[str]:
+    return sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
+
+
+@from_labels
+def _next_name_label() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(
+        {w for w, (f, _) in FIELD_LABELS.items() if f in NAME_FIELDS and len(w) >= 4}, key=len, reverse=True))))
+
+
 # Words that open a section or a sign-off box rather than a field.
 _NON_FIELD_WORDS = sorted({norm_label(w) for w in list(SECTION_LABELS) + BLOCK_END}, key=len, reverse=True)
-# Where a name run on into the next label ends: any label or section word of four or more characters.
-_NEXT_LABEL = re.compile("|".join(map(re.escape, sorted(
-    {w for w in list(FIELD_LABELS) + list(SECTION_LABELS) if len(w) >= 4}, key=len, reverse=True))))
+
+
+@from_labels
+def _next_label() -> re.Pattern[str]:
+    """Where a name run on into the next label ends: any label or section word of four or more characters."""
+    return re.compile("|".join(map(re.escape, sorted(
+        {w for w in list(FIELD_LABELS) + list(SECTION_LABELS) if len(w) >= 4}, key=len, reverse=True))))
 
 
 def title_kind(text: str) -> str | None:
@@ -94,7 +108,7 @@ def _label_key(label: str) -> tuple[str, str | None]:
 
 
 def _prefix_label(whole: str, unit: str | None):
-    for word in _FIELD_PREFIXES:
+    for word in _field_prefixes():
         if whole.startswith(word) and len(whole) > len(word):
             if any(whole.startswith(w) for w in _NON_FIELD_WORDS if len(w) > len(word)):
                 return None  # "主管部门审核意见…" is a sign-off box, not 主管部门 with a value
@@ -108,10 +122,12 @@ def _prefix_label(whole: str, unit: str | None):
     return None
 
 
-_MONEY_LABEL_INSIDE = re.compile(
-    "(?:" + "|".join(map(re.escape, sorted((w for w, (_, vt) in FIELD_LABELS.items() if vt == "money" and len(w) >= 4),
-                                           key=len, reverse=True)))
-    + r")(?:\((?:万元|元)\))?[:：]?\s*-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)?\s*(?:$|其中)")
+@from_labels
+def _money_label_inside() -> re.Pattern[str]:
+    return re.compile(
+        "(?:" + "|".join(map(re.escape, sorted((w for w, (_, vt) in FIELD_LABELS.items() if vt == "money" and len(w) >= 4),
+                                               key=len, reverse=True)))
+        + r")(?:\((?:万元|元)\))?[:：]?\s*-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元|万)?\s*(?:$|其中)")
 
 
 def _split_money_label_inside(row: list[Tok], i: int) -> None:
@@ -119,7 +135,7 @@ def _split_money_label_inside(row: list[Tok], i: int) -> None:
     the label and figure become a cell of their own. Only where the figure ends the cell: in prose
     ("…项目资金3万元用于宣传") an amount is not the form's."""
     text = half_width(row[i].text)
-    m = _MONEY_LABEL_INSIDE.search(text)
+    m = _money_label_inside().search(text)
     if m is not None and m.start() > 0:
         row[i: i + 1] = [Tok(text[: m.start()].strip(), row[i].loc, row[i].row),
                          Tok(text[m.start():], row[i].loc, row[i].row)]
@@ -470,7 +486,7 @@ class _FormReader:
         if field not in NAME_FIELDS and field != "project_name":
             return value
         # A project's name may hold money words ("…财政拨款补助"), never a unit or contact label.
-        m = (_NEXT_NAME_LABEL if field == "project_name" else _NEXT_LABEL).search(norm_label(value))
+        m = (_next_name_label() if field == "project_name" else _next_label()).search(norm_label(value))
         if m is None or m.start() == 0:
             return value
         k = norm_label(value)
@@ -825,15 +841,21 @@ def _marks(row: list[Tok]) -> tuple[set[str], set[str]]:
     return project, department
 
 
-_OPENER_LABELS = {k for k, (field, _) in FIELD_LABELS.items() if field in FORM_OPENER_FIELDS} | FORM_OPENER_LABELS
+@from_labels
+def _opener_labels() -> set[str]:
+    return {k for k, (field, _) in FIELD_LABELS.items() if field in FORM_OPENER_FIELDS} | FORM_OPENER_LABELS
 # The last two CJK characters of each opener label: a cheap test before normalising a cell.
-_OPENER_TAILS = {"".join(re.findall(r"[\u4e00-\u9fff]", k)[-2:]) for k in _OPENER_LABELS}
+
+
+@from_labels
+def _opener_tails() -> set[str]:
+    return {"".join(re.findall(r"[\u4e00-\u9fff]", k)[-2:]) for k in _opener_labels()}
 
 
 def _is_opener(row: list[Tok]) -> bool:
     """A row holding a label that opens a form ("项目基本情况 | 项目名称 | 科普基金")."""
     for tok in row[:3]:
-        if not any(tail in tok.text for tail in _OPENER_TAILS):
+        if not any(tail in tok.text for tail in _opener_tails()):
             continue
         k = _cell_label(tok.text)
         if _field_of(k) in FORM_OPENER_FIELDS or k in FORM_OPENER_LABELS:

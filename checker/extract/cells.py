@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from checker.document import Row
 from checker.extract.normalize import clean, half_width, key
 from checker.extract.vocabulary import (
-    FIELD_LABELS, HEADER_LEVEL1, HEADER_LEVEL2, HEADER_LEVEL3, INDICATOR_HEADER_WORDS, INLINE_SPLIT_LABELS,
+    FIELD_LABELS, HEADER_LEVEL1, from_labels, HEADER_LEVEL2, HEADER_LEVEL3, INDICATOR_HEADER_WORDS, INLINE_SPLIT_LABELS,
     LEVEL1, LEVEL2, TITLE_PATTERNS,
 )
 from checker.model import Location
@@ -52,7 +52,6 @@ def level_words() -> list[str]:
 _LEVEL_WORDS = level_words()
 # Peeling a level off the front of a cell only for full headings ("成本控制" is a name, not 成本).
 _PEEL_WORDS = [w for w in _LEVEL_WORDS if w.endswith("指标")]
-_FIELD_WORDS = sorted((w for w in FIELD_LABELS if len(w) >= 4), key=len, reverse=True)
 # A label with its colon, or a unit declaration run on after another field ("填报单位:(盖章) 单位:万元").
 _INLINE_RE = re.compile("(" + "|".join(map(re.escape, sorted(INLINE_SPLIT_LABELS, key=len, reverse=True)))
                         + r")\s*[:：]|单位\s*[:：]\s*(?:万元|元)")
@@ -126,8 +125,11 @@ def _merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-_RUN_TOGETHER_WORDS = [w for w in _FIELD_WORDS + _LEVEL_WORDS if len(w) >= 4]
-_RUN_TOGETHER_RE = re.compile("|".join(map(re.escape, sorted(set(_RUN_TOGETHER_WORDS), key=len, reverse=True))))
+@from_labels
+def _run_together_re() -> re.Pattern[str]:
+    """Every field label and level word of four or more characters, longest first."""
+    words = {w for w in FIELD_LABELS if len(w) >= 4} | {w for w in _LEVEL_WORDS if len(w) >= 4}
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 _PEEL_SET = set(_PEEL_WORDS)
 
 
@@ -181,7 +183,7 @@ def split_run_together(text: str) -> list[str]:
     in_indicators = False
     title_starts = iter(sorted(a for a, _ in titles) + [len(text) + 1])
     next_title = next(title_starts)
-    for m in _RUN_TOGETHER_RE.finditer(text):
+    for m in _run_together_re().finditer(text):
         while next_title <= m.start():  # a new form begins
             in_indicators, next_title = False, next(title_starts)
         if any(a - 30 <= m.start() < b for a, b in titles):

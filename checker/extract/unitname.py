@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from checker.extract.vocabulary import FIELD_LABELS, UNIT_ENDINGS, UNIT_PLACEHOLDER
+from checker.extract.vocabulary import FIELD_LABELS, UNIT_ENDINGS, UNIT_PLACEHOLDER, from_labels
 
 # A code written after the name ("原州区宗教事务局116422210101621779"); a leading code is kept as written.
 _TRAILING_CODE = re.compile(r"[\s\-_:：]*\d{6,}$")
-_LABEL_HEADS = {lab[:n] for lab in FIELD_LABELS for n in range(2, len(lab))}
+
+
+@from_labels
+def _label_heads() -> set[str]:
+    return {lab[:n] for lab in FIELD_LABELS for n in range(2, len(lab))}
 
 
 def looks_like_unit(name: str) -> bool:
@@ -30,6 +34,6 @@ def clean_unit(name: str) -> str:
         return name
     for cut in range(len(name) - 1, max(len(name) - 6, 1), -1):
         head, tail = name[:cut], name[cut:]
-        if tail in _LABEL_HEADS and head.endswith(UNIT_ENDINGS):
+        if tail in _label_heads() and head.endswith(UNIT_ENDINGS):
             return head
     return name

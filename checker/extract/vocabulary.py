@@ -6,7 +6,13 @@ by adding words, not code. Keys are compared after `normalize.key` (half-width, 
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
+
+import yaml
+
+from checker.extract.normalize import key
 
 # --- form titles ---------------------------------------------------------------------
 # Order matters: the first pattern that matches a title decides the kind.
@@ -166,91 +172,66 @@ BLOCK_END = ["支出明细", "单位负责人签字", "填表人", "经办人", 
              "注:", "填报日期", "附件", "附表"]
 
 # --- header fields ---------------------------------------------------------------------
+# The labels are data: labels.yaml beside this module (its header says how they are matched).
 # label key (after normalize.key, unit suffix removed) -> (field, value type)
-# value types: text, money, year, plans, measures, goal
+# value types: text, money, goal, plans, measures, contact
+_LABEL_DATA = yaml.safe_load(Path(__file__).with_name("labels.yaml").read_text(encoding="utf-8"))
+# A self-evaluation money block's columns, best first (see labels.yaml).
+BUDGET_COLUMNS: tuple[str, ...] = tuple(_LABEL_DATA["money_columns"]["budget"])
+EXECUTED_COLUMNS: tuple[str, ...] = tuple(_LABEL_DATA["money_columns"]["executed"])
+SCORE_COLUMNS: tuple[str, ...] = tuple(_LABEL_DATA["money_columns"]["score"])
 FIELD_LABELS: dict[str, tuple[str, str]] = {}
+for _field, _spec in _LABEL_DATA["fields"].items():
+    for _label in [*_spec["labels"], *_LABEL_DATA["money_columns"].get(_spec.get("columns") or "", [])]:
+        FIELD_LABELS[_label] = (_field, _spec["type"])
+
+_BUILTIN_LABELS = dict(FIELD_LABELS)
+_BRACKETS = str.maketrans("[]【】〔〕［］", "()()()()")
+
+# Tables derived from the labels (regexes, prefix lists) are built on first use and rebuilt when a
+# user's labels.yaml adds synonyms: each is a function decorated with @from_labels.
+_DERIVED: list = []
+_user_label_files: tuple[str, ...] = ()
 
 
-def _add(field: str, vtype: str, *labels: str) -> None:
-    for lab in labels:
-        FIELD_LABELS[lab] = (field, vtype)
+def from_labels(fn):
+    """Cache `fn()` (a table derived from FIELD_LABELS) until the labels change."""
+    cached = functools.lru_cache(maxsize=1)(fn)
+    _DERIVED.append(cached)
+    return cached
 
 
-_add("unit_name", "text", "部门(单位)名称", "部门名称", "单位名称", "预算部门", "部门(单位)", "部门", "评价部门名称",
-     "主管部门(单位)名称", "部门(单位)名称及编码", "单位名称及编码")
-_add("budget_unit", "text", "预算单位", "预算单位名称")
-# A code written beside the unit ("部门预算编码 230001"): a label of its own, never part of the name.
-_add("unit_code", "text", "部门预算编码", "预算编码", "单位编码", "部门编码", "单位代码", "部门代码", "预算代码")
-# The unit that fills in the table, and a bare seal line (both are the seal on the form).
-_add("filing_unit", "text", "编制单位(盖章)", "填报单位(盖章)", "编制单位", "填报单位", "编制单位(签章)",
-     "填报单位(签章)", "申报单位(盖章)", "申报单位", "申报单位(签章)")
-_add("seal_unit", "text", "单位(盖章)", "单位(签章)")
-_add("department", "text", "主管部门", "主管部门及代码", "项目主管部门", "主管部门及编码", "主管部门名称及编码",
-     "主管部门(单位)名称及编码", "主管部门(单位)", "地方主管部门", "市县主管部门", "县级主管部门", "市级主管部门",
-     "业务主管部门", "主管单位", "项目主管单位", "归口管理部门", "归口部门")
-# An authority above the unit (a transfer payment's 中央/省级主管部门) and the finance bureaus that
-# pass the money on: never the unit itself.
-_add("upper_department", "text", "中央主管部门", "省级主管部门", "省级业务主管部门", "自治区主管部门",
-     "中央主管部门名称")
-_add("finance_department", "text", "省级财政部门", "地方财政部门", "市县财政部门", "中央财政部门")
-_add("implementer", "text", "实施单位", "项目执行单位", "执行单位", "项目实施单位", "实施单位名称", "资金使用单位",
-     "项目承担单位", "承担单位")
-_add("project_name", "text", "项目名称", "项目支出名称", "专项名称", "专项资金名称", "转移支付(项目)名称",
-     "转移支付名称", "转移支付项目名称", "资金名称", "项目(专项)名称", "专项(项目)名称")
-_add("category", "text", "项目类别", "项目属性", "项目性质", "专项属性", "项目来源")
-_add("period", "text", "项目计划实施时间", "项目实施期", "项目支出实施期", "实施期限", "项目期限", "项目期",
-     "计划实施时间", "实施期", "项目起止时间", "起止时间", "建设周期", "项目建设周期", "实施周期", "项目周期",
-     "项目实施周期", "项目起止年限", "实施年限")
-# A period written as two fields: the builder joins them when no period is labelled.
-_add("period_start", "text", "项目开始时间", "项目起始时间", "开始实施时间")
-_add("period_end", "text", "项目结束时间", "项目完成时间", "结束实施时间")
-_add("fund_nature", "text", "资金性质")
-_add("subunits", "text", "下属单位个数", "下属单位数")
-_add("functions", "text", "部门(单位)职能描述", "部门职责概述", "部门职能职责概述", "部门职能概述",
-     "部门相应职能职责概述", "职能职责概述", "单位职能")
-_add("goal", "goal", "部门(单位)绩效目标", "年度绩效目标", "本年度绩效目标", "年度目标", "整体绩效目标", "年度总体目标",
-     "专项年度绩效目标", "总体目标", "项目年度目标")
-# A self-evaluation's targets as set at the start of the year, and what was achieved (never the target).
-_add("goal", "goal", "预期目标", "年初设定目标", "年初绩效目标", "年度预期目标", "全年(调整)绩效目标", "全年绩效目标",
-     "调整后绩效目标")
-_add("achieved", "text", "实际完成情况", "全年实际完成情况", "全年目标实际完成情况", "总体目标完成情况",
-     "年度总体目标完成情况", "全年完成情况")
-_add("period_goal", "goal", "实施期绩效目标", "实施期目标", "中期目标", "专项长期绩效目标", "长期绩效目标")
-_add("plans", "plans", "部门(单位)目标阶段性计划", "部门(单位)明细目标", "年度重点工作计划", "本年度实施计划",
-     "专项实施进度计划", "项目实施计划", "阶段性计划", "年度主要任务")
-_add("measures", "measures", "保障绩效目标实现的措施", "保障措施", "组织机构", "相关管理制度", "管理制度")
-_add("total", "money", "资金总额", "年度资金总额", "年度预算资金总额", "预算资金", "项目金额",
-     "年度本级预算金额", "项目资金", "部门总体资金", "年度预算申请", "年度金额")
-# A self-evaluation money block (资金情况 | 全年预算数(A) | 全年执行数(B) | 执行率 | 得分): the budget
-# columns, best first, hold the form's amounts (the full-year budget, never the executed amount);
-# the others never do. Column letters such as "(A)" are dropped before labels are compared.
-BUDGET_COLUMNS = ("全年预算数", "全年(调整)预算数", "调整后预算数", "全年调整预算数", "预算数", "年度预算数",
-                  "年初预算数")
-EXECUTED_COLUMNS = ("全年执行数", "执行数", "实际执行数", "全年实际执行数", "实际支出数", "执行率", "预算执行率")
-SCORE_COLUMNS = ("得分", "分值", "权重", "执行率得分")
-_add("total", "money", *BUDGET_COLUMNS, "年度财政资金总额", "年度资金总量", "项目当年预算", "当年预算",
-     "本年度预计投入", "年度预算", "当年预算数", "本年预算", "本年预算金额", "年度预算金额", "项目预算金额",
-     "年度申请资金", "申请预算金额")
-_add("executed", "money", *EXECUTED_COLUMNS)
-_add("basic", "money", "基本支出")
-_add("project", "money", "项目支出")
-_add("general_budget", "money", "一般公共预算拨款", "公共财政拨款", "一般公共预算", "本年财政拨款", "一般预算内拨款",
-     "一般公共预算资金", "一般公共预算财政拨款")
-_add("fiscal", "money", "财政拨款", "财政拨款小计", "上级资金")
-# The whole project's budget over its period: the year's total only when the project runs within the year.
-_add("project_budget", "money", "项目总预算", "项目总投资", "总预算", "项目预算总额")
-_add("gov_fund", "money", "政府性基金拨款", "政府性基金")
-_add("special_account", "money", "纳入专户管理的非税收入拨款", "非税收入拨款")
-_add("other_funds", "money", "其他资金", "其他收入", "自有资金小计")
-_add("special_amount", "money", "金额")
-_add("direction_name", "text", "支出方向(子项)")
-_add("special_name", "text", "所属专项", "名称")
-_add("filler", "contact", "填表人", "经办人", "填报人", "项目责任人", "联系人")
-_add("phone", "contact", "联系电话", "联系电话(办公座机号)", "电话")
-_add("unit_leader", "contact", "单位负责人签字", "单位负责人(签名)", "单位负责人", "负责人签字", "主要领导签字",
-     "主要负责人签字")
-_add("project_leader", "contact", "项目负责人", "项目负责人及电话", "负责人及电话", "项目负责人及联系电话")
-_add("date", "contact", "填报日期", "填表日期")
+def extend_labels(extra: dict[str, list[str]]) -> None:
+    """Add synonyms to known fields (a user's labels.yaml); unknown fields are an error."""
+    types = {field: vtype for field, vtype in FIELD_LABELS.values()}
+    for field, labels in extra.items():
+        if field not in types:
+            raise ValueError(f"未知的栏目 {field!r} / unknown field {field!r}")
+        for label in labels:
+            # compared as the reader compares labels: half-width, no spaces, one kind of bracket
+            FIELD_LABELS[key(str(label)).translate(_BRACKETS)] = (field, types[field])
+    for cached in _DERIVED:
+        cached.cache_clear()
+
+
+def use_label_files(paths: list[str]) -> None:
+    """The built-in labels plus the users' labels.yaml files `paths` (a batch has one config: each
+    file's check calls this, and it reloads only when the set of files changes)."""
+    global _user_label_files
+    if tuple(paths) == _user_label_files:
+        return
+    FIELD_LABELS.clear()
+    FIELD_LABELS.update(_BUILTIN_LABELS)
+    _user_label_files = ()
+    for path in paths:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        fields = data.get("fields") if isinstance(data, dict) else None
+        if not isinstance(fields, dict) or not all(isinstance(v, list) for v in fields.values()):
+            raise ValueError(f"{path}: 应为 fields: {{栏目: [同义词, …]}} / expected fields: {{FIELD: [synonym, …]}}")
+        extend_labels(fields)
+    for cached in _DERIVED:
+        cached.cache_clear()
+    _user_label_files = tuple(paths)
 
 # Labels with a free part, matched on the whole label key: money passed down (下达) to the unit is
 # its fiscal funding ("本年下达资金", "其中:中央下达资金", "下达中央财政衔接资金").
