@@ -103,7 +103,9 @@ def still_cut(form) -> bool:
     longer end the way the text did)."""
     if not getattr(form, "incomplete", False):
         return False
-    return not form.indicators or looks_cut(list(form.indicators))
+    rows = list(form.indicators)
+    # still ending on the row the text stopped in (_stops_after_value), or cut by its rows
+    return not rows or looks_cut(rows) or _where(rows[-1]) == (form.stops_at or "")
 
 
 def _mark(form, builder: FormBuilder, where: str) -> None:
