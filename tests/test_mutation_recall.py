@@ -403,6 +403,7 @@ def _retext(sub: Submission, edit: Replace) -> None:
         edit = Replace(texts[0].value if texts else "", None, edit.old, edit.new)
     exact = [t for t in texts if _n(t.value) == _n(edit.find)] or [t for t in texts if _n(edit.find) in _n(t.value)]
     if not exact:
+        _retext_joined(sub, edit)
         return
     best = min(exact, key=lambda t: _distance(t.loc, edit.near) if t.loc else (True, 0, 0))
     for form in sub.forms:
@@ -411,13 +412,38 @@ def _retext(sub: Submission, edit: Replace) -> None:
                 form.texts[i] = t.model_copy(update={"value": t.value.replace(edit.old, edit.new, 1)})
 
 
+def _retext_joined(sub: Submission, edit: Replace) -> None:
+    """A value joined from several cells ("=" | "3500" | "米", read by their headers): the edit
+    is written into the cell at the reported value location, the one part of the value it holds."""
+    if edit.near is None or not edit.old:
+        return
+    for form in sub.forms:
+        for i, t in enumerate(form.texts):
+            if t.loc == edit.near and t.value and _n(t.value) in _n(edit.old):
+                form.texts[i] = t.model_copy(update={"value": edit.new})
+                return
+
+
 def mutate_model(clean: Submission, target: Target) -> Submission:
     sub = clean.model_copy(deep=True)
     target.model(sub)
     for edit in target.edits:
         if isinstance(edit, Replace):
             _retext(sub, edit)
+        else:
+            _drop_texts(sub, edit)
     return sub
+
+
+def _drop_texts(sub: Submission, edit: DropRows) -> None:
+    """Keep `form.texts` in step with a DropRows: the deleted rows' cells (the 一级 label
+    "满意度指标" too, which the S rules read to tell a missing class from a misread one) go."""
+    for text, near in edit.cells:
+        cells = [(f, t) for f in sub.forms for t in f.texts if t.value and _n(t.value) == _n(text)]
+        if not cells:
+            continue
+        form, best = min(cells, key=lambda c: _distance(c[1].loc, near) if c[1].loc else (True, 0, 0))
+        form.texts = [t for t in form.texts if t is not best]
 
 
 def projection(sub: Submission) -> list:
@@ -594,6 +620,13 @@ def _output_indicator(f, want: Callable | None = None):
     return None
 
 
+def _cut_at(clean: Result, form: int, n: int) -> bool:
+    """Whether row `n` is the last row of a form whose text stops there (S17): a value missing
+    from it cannot be told from the cut (Q01 is then not certain), so blanking it is no target."""
+    return n == len(clean.submission.forms[form].indicators) - 1 and \
+        any(x.rule == "S17" and x.form == form for x in clean.findings)
+
+
 def _value_target(mutation: str, new_value: str, expect_rules: tuple[str, ...]):
     def build(sub: Submission, clean: Result) -> list[Target]:
         out = []
@@ -601,6 +634,8 @@ def _value_target(mutation: str, new_value: str, expect_rules: tuple[str, ...]):
             if f.kind not in INDICATOR_FORMS or (found := _output_indicator(f)) is None:
                 continue
             n, ind = found
+            if not new_value and _cut_at(clean, i, n):
+                continue
 
             def model(s, i=i, n=n):
                 s.forms[i].indicators[n].value = new_value
