@@ -17,7 +17,8 @@ route, run once per distinct model (the .docx and .xlsx of a generated variant r
 same model as its .txt). A source edit that the text layout cannot express has no source
 test (its model test remains): blanking a cell where text has no cell delimiters (a value alone
 on its line, where a blank line separates rows; a word inside free text, where the words just
-close up). Where the extractor loses a mutation the layout does express, the pair is an
+close up), nor one the text gives no single place (a value twice in its line, as target and actual
+or echoed in the explanation, with no delimiter between; a cell a glued copy does not hold as read). Where the extractor loses a mutation the layout does express, the pair is an
 xfail(strict=True) naming a minimal example (EXTRACTOR_MISSES).
 """
 
@@ -56,7 +57,10 @@ SATISFACTION_L2 = "服务对象满意度指标"
 
 # (fixture file name, target id) -> reason: the extractor loses the mutation (another
 # engineer's module); each pair is xfail(strict=True) so it turns green when that is fixed.
-_GLUED = "one-line copy with glued cells: the value occurs several times in the line, so the edit cannot be placed"
+# "任务1:门诊住院人次增加增372人次55": the value is known only as a word ("增加") glued between the name
+# and the actual; written as 'XX' or '≥**' it joins the name and the next figure is read as the value.
+_GLUED = ("one-line copy with glued cells: a value without a figure is told from the name only by its word; "
+          "edited, it runs into the name and the actual's figure is read as the value")
 _DROP = ("after the 满意度 row is deleted the glued one-line copy no longer reads as the same form "
          "(no form, or its other rows read differently)")
 EXTRACTOR_MISSES: dict[tuple[str, str], str] = {
