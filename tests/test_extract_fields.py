@@ -180,6 +180,29 @@ def test_budget_and_executed_labels_in_a_text_copy(tmp_path):
     assert _real("82_").forms[0].total.amount == Decimal("5")
 
 
+def test_a_money_heading_over_a_line_without_a_figure_takes_no_value(tmp_path):
+    """"项目资金" over "预算执行" heads a block (doc 111's layout): the amount is the year's budget
+    labelled further on, here in a docx grid where "资金额度" carries it with a bare "万"."""
+    text = ("项目支出绩效目标表\n（2023年度）\n项目名称 植树造林\n项目资金\n预算执行\n"
+            "项目总预算 120\n当年年度预算 80\n项目实施期 2023年4月-2024年2月\n"
+            "一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n造林面积\n≥500亩\n")
+    form = _read_text(tmp_path, text).forms[0]
+    assert form.total.amount == Decimal("80")
+    head = [["项目名称", "植树造林", "<", "<"], ["主管部门", "省残联", "资金额度", "4623 万"]]
+    assert _read_grid(tmp_path, _project(head), "docx").forms[0].total.amount == Decimal("4623")
+
+
+def test_a_cell_closed_by_its_pipe_on_its_own_line(tmp_path):
+    """A pipe row wrapped over lines ("项目名称 |" then "植树造林 | ||||"): the pipe closes the cell,
+    it is never the value; a level-prefixed 区级主管部门 is the unit's department."""
+    text = ("绩效目标表 | |||\n项目名称 |\n植树造林 | |||\n区级主管部门 |\n青山区林业局 | |||\n"
+            "年度资金总额 |\n80 | |||\n一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+            "产出指标 | 数量指标 | 造林面积 | ≥500亩 |\n")
+    form = _read_text(tmp_path, text).forms[0]
+    assert form.project_name.value == "植树造林"
+    assert _unit(form) == "青山区林业局"
+
+
 def test_figures_run_into_a_rate_are_not_an_amount():
     assert parse_money("202010100.00%10") is None
     assert parse_money("100%") is None

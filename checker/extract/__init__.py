@@ -116,10 +116,16 @@ def _prefix_label(whole: str, unit: str | None):
             rest = whole[len(word):]
             # A bracket after the label qualifies it ("年度绩效目标(文字)"), it is no value; an
             # open one is a column header cut at a line break ("单位名称(项目类别").
-            if rest.startswith("(") and not _LEADING_UNIT.match(rest):  # "资金总额(元)5000" has its value
+            money = _UNIT_THEN_VALUE.match(rest) if vtype == "money" else None
+            if money is not None:  # "资金总额(万元)50": the unit bracket, then the value
+                return field, vtype, money.group(2), money.group(1)
+            if rest.startswith("("):
                 return (field, vtype, None, unit) if re.fullmatch(r"\([^()]*\)", rest) else None
             return field, vtype, rest, unit
     return None
+
+
+_UNIT_THEN_VALUE = re.compile(r"\((?:金额)?(?:单位:)?(万元|元)\)\s*(-?\d.*)$")
 
 
 @from_labels
@@ -410,6 +416,10 @@ class _FormReader:
         if joined is not None and joined[2] is None and ":" not in half_width(label_tok.text):
             # "部门(单位)" / "名称" on two lines: one label, read again with this line
             return [Tok(label_tok.text + row[0].text, label_tok.loc, label_tok.row), *row[1:]]
+        if vtype == "money" and not re.search(r"\d", row[0].text) and not is_labelish(row[0].text):
+            # a money label over a line without a figure ("项目资金" / "预算执行") heads a block:
+            # its amount is labelled further on, that line is no amount
+            return row
         if not is_labelish(row[0].text):
             self._assign(field, vtype, row[0].text, unit, row[0], how="near")  # on the next line
             return row[1:]

@@ -274,6 +274,9 @@ def _split_cells(line: str) -> list[str]:
         while parts and not parts[-1].strip():
             parts.pop()
         return [p.strip() for p in parts]
+    if line.rstrip().endswith("|"):
+        # `项目名称 |`: one cell closed by its pipe (a row wrapped over lines), the pipe is no text
+        return [line.rstrip()[:-1].strip()]
     return [line]
 
 
