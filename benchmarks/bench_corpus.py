@@ -37,7 +37,7 @@ FAMILIES = (
     ("seeds", "seeds (in-sample)", re.compile(r"^seeds/")),
     ("real-early", "shared real docs 02–25", re.compile(r"^real-docs/[0-2]\d_")),
     ("real-late", "shared real docs 70–95", re.compile(r"^real-docs/[7-9]\d_")),
-    ("collected", "collected (101 up, unseen while the code was written)", re.compile(r"^collected/")),
+    ("collected", "collected (101 up)", re.compile(r"^collected/")),
 )
 
 
@@ -132,9 +132,11 @@ def section_text(scores: dict, annotations: Path) -> str:
     ]
     if collected:
         lines += [
-            "The collected family (fixtures/collected, 101 up) was gathered after the reader and rules were",
-            "written and annotated from the source text alone (jixiao was never used to produce an annotation):",
-            "it is the honest figure for tables the code has not seen.",
+            "The collected family (fixtures/collected, 101 up) was gathered and annotated from the source text",
+            "alone (jixiao was never used to produce an annotation). When it was added (2026-12-03) the code",
+            "had not seen it and scored read 122/181 (67.4%), judged 118/163 (72.4%) on it; fixes made after",
+            "that saw its misses, so today's figure is no longer an unseen-table figure. Tables collected",
+            "later (or the team's held-out set) measure generalisation.",
             "",
         ]
     lines += [

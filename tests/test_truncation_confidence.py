@@ -99,3 +99,18 @@ def test_grade_of_a_cut_off_table_is_provisional():
 def test_no_grade_when_the_text_stops_before_any_indicator():
     result = _check(_path("19_wangcheng"))
     assert result.grade is None and result.score is None and "不评定等级" in result.grade_reason
+
+
+def test_a_text_that_stops_right_after_the_indicator_header_is_cut_not_without_indicators(tmp_path):
+    # A web copy cut just under the header row (as real doc 92): no row read, so not "没有绩效指标".
+    text = ("青山县卫生健康局2021年项目支出绩效目标表\n项目名称\t传染病防控\n主管部门\t青山县卫生健康局\n"
+            "资金总额(万元)\t120\n年度目标\t完成传染病防控任务。\n一级指标\t二级指标\t三级指标\t指标值\n")
+    path = tmp_path / "cut.txt"
+    path.write_text(text, encoding="utf-8")
+    result = _check(str(path))
+    assert result.submission.forms[-1].incomplete
+    assert not any(f.rule == "S07" for f in result.findings)
+    assert any(f.rule == "S17" for f in result.findings)
+    whole = tmp_path / "whole.txt"  # the same table closed by its footer: the missing rows are a defect
+    whole.write_text(text + "填表人：王五\t联系电话：0839-8201038\n", encoding="utf-8")
+    assert any(f.rule == "S07" for f in _check(str(whole)).findings)

@@ -63,8 +63,9 @@ def judge_end(form, builder: FormBuilder) -> None:
         return
     rows = list(form.indicators)
     if not rows:
-        if builder.end_state in ("fields", "cost"):
-            _mark(form, builder, "")  # before the indicator table
+        # before the indicator table, or just after its header row (no row under it yet)
+        if builder.end_state in ("fields", "cost", "indicators"):
+            _mark(form, builder, "")
         return
     if builder.end_state != "indicators":
         return  # the block was closed by a row after it
