@@ -8,6 +8,7 @@ Splitting is driven by the vocabulary, never by positions.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from checker.document import Row
@@ -247,5 +248,6 @@ def is_free_text(rows: list[Row]) -> bool:
     return multi / len(nonempty) < 0.2
 
 
+@lru_cache(maxsize=16384)
 def norm_label(text: str) -> str:
     return strip_enum(key(half_width(text)))

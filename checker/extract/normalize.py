@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 # Characters NFKC leaves alone or maps badly for our purposes.
@@ -14,6 +15,8 @@ _EXTRA = str.maketrans({
 })
 
 
+# Cells repeat (labels, headers, level words): the same text is normalised thousands of times a file.
+@lru_cache(maxsize=16384)
 def half_width(text: str) -> str:
     """Full-width digits/letters/punctuation to ASCII (≥ and ≤ are kept)."""
     return unicodedata.normalize("NFKC", text).translate(_EXTRA)
@@ -29,6 +32,7 @@ def clean(text: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+@lru_cache(maxsize=16384)
 def key(text: str) -> str:
     """A comparison key for labels: half-width, no whitespace, no trailing colon."""
     k = _WS.sub("", half_width(text))
