@@ -141,9 +141,24 @@ def check_submission(path: str, submission: Submission, options: CheckOptions,
 
     start = time.perf_counter()
     grade(result, options.config, options.lang)
+    _cap_findings(result, options.limits.max_findings, options.lang)
     timings["grading"] = time.perf_counter() - start
     result.timings = _rounded(timings)
     return result
+
+
+def _cap_findings(result: Result, limit: int, lang: str) -> None:
+    """List at most `limit` findings (the first in report order); the grade, computed
+    before, counts them all. A note says the list was cut."""
+    total = len(result.findings)
+    if total <= limit or result.submission is None:
+        return
+    result.findings = result.findings[:limit]
+    if lang == "en":
+        note = f"Too many findings ({total}): only the first {limit} are listed; the grade counts all of them."
+    else:
+        note = f"问题过多（共 {total} 条），仅列出前 {limit} 条；评分按全部问题计算。"
+    result.submission.notes.append(note)
 
 
 STAGES = ("read", "extract", "facts", "engine", "grading")
