@@ -64,14 +64,15 @@ def rows_read(text: str) -> int:
 def test_a_file_of_exactly_max_rows_is_checked_and_one_more_row_is_refused(tmp_path):
     base = rows_read(with_indicators([]))
     fill = DEFAULT_LIMITS.max_rows - base
-    at_limit = with_indicators(good_rows(fill))
+    # Prose before the title: rows that are no indicator (max_indicators is a limit of its own).
+    at_limit = "".join(f"附注第{i}条。\n" for i in range(fill - 1000)) + with_indicators(good_rows(1000))
     assert rows_read(at_limit) == DEFAULT_LIMITS.max_rows
     (tmp_path / "at.txt").write_text(at_limit, encoding="utf-8")
-    (tmp_path / "over.txt").write_text(with_indicators(good_rows(fill + 1)), encoding="utf-8")
+    (tmp_path / "over.txt").write_text("再多一行。\n" + at_limit, encoding="utf-8")
     at = check_file(str(tmp_path / "at.txt"))
     over = check_file(str(tmp_path / "over.txt"))
     assert at.status == "checked", at.error
-    assert len(at.submission.forms[0].indicators) >= fill
+    assert len(at.submission.forms[0].indicators) >= 1000
     assert over.status == "error" and over.error.code == "too_large", over.error
     assert str(DEFAULT_LIMITS.max_rows) in over.error.message
 
@@ -84,6 +85,34 @@ def test_no_real_table_comes_near_a_limit():
             sizes.append(rows_read(path.read_text(encoding="utf-8")))
     assert len(sizes) > 20
     assert max(sizes) * 10 < DEFAULT_LIMITS.max_rows
+
+
+# ---- F22: max_indicators ---------------------------------------------------------------------------
+
+def test_a_form_of_exactly_max_indicators_is_checked_and_one_more_is_refused(tmp_path):
+    cap = DEFAULT_LIMITS.max_indicators
+    (tmp_path / "base.txt").write_text(with_indicators([]), encoding="utf-8")
+    base = len(check_file(str(tmp_path / "base.txt"), CheckOptions(run_rules=False)).submission.forms[0].indicators)
+    (tmp_path / "at.txt").write_text(with_indicators(good_rows(cap - base)), encoding="utf-8")
+    (tmp_path / "over.txt").write_text(with_indicators(good_rows(cap - base + 1)), encoding="utf-8")
+    at = check_file(str(tmp_path / "at.txt"))
+    over = check_file(str(tmp_path / "over.txt"))
+    assert at.status == "checked", at.error
+    assert len(at.submission.forms[0].indicators) == cap
+    assert over.status == "error" and over.error.code == "too_large", over.error
+    assert f"{cap + 1} 个绩效指标" in over.error.message
+
+
+def test_json_input_obeys_max_indicators(tmp_path):
+    base = check_file(str(SEED_000), CheckOptions(run_rules=False)).submission
+    form = base.forms[0]
+    many = form.model_copy(update={"indicators": [form.indicators[0].model_copy(update={"name": f"指标{i}"})
+                                                  for i in range(DEFAULT_LIMITS.max_indicators + 1)]})
+    path = tmp_path / "many.json"
+    path.write_text(base.model_copy(update={"forms": [many]}).model_dump_json(), encoding="utf-8")
+    result = check_file(str(path))
+    assert result.status == "error" and result.error.code == "too_large", result.error
+    assert "indicators" in result.error.message or "绩效指标" in result.error.message
 
 
 # ---- F22: max_findings -----------------------------------------------------------------------------
@@ -125,14 +154,14 @@ def test_max_findings_is_a_limits_key(tmp_path):
 # ---- F21: the in-process timer and durable_rules ----------------------------------------------------
 
 def test_a_timeout_inside_the_rule_engine_stops_the_file_without_a_traceback(tmp_path):
-    """A join over every pair of 2,000 indicators keeps the engine busy far longer than the limit;
+    """A join over every pair of 1,500 indicators keeps the engine busy far longer than the limit;
     with -j 1 the SIGALRM timer fires inside durable_rules. The file is a timeout result, nothing is
     printed from the engine's callbacks, and the run ends soon after the limit."""
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "x.yaml").write_text(SLOW_RULE, encoding="utf-8")
     path = tmp_path / "pairs.txt"
-    path.write_text(with_indicators(good_rows(2000)), encoding="utf-8")
+    path.write_text(with_indicators(good_rows(1500)), encoding="utf-8")
     timeout = 3
     start = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "checker", "check", str(path), "--rules", str(rules), "-j", "1",
