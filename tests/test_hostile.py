@@ -44,7 +44,7 @@ import build_fixtures  # noqa: E402  (the fixture renderers: one table spec -> t
 
 MARKER = "JIXIAO-XXE-SECRET-7d41c0b2"  # the content of the secret file the entities point at
 # Seconds a file may take before a test calls it a hang: far above the normal cost (well under a
-# second for every hostile file, ~3 s for the 10,000-row tables on an idle machine) and far below
+# second for every hostile file, ~2 s for the max_indicators-row tables on an idle machine) and far below
 # what the attacks these tests guard against cost (minutes), so a loaded machine never fails them.
 TIME_LIMIT = 120.0
 MEMORY_LIMIT = 500 * 1024 * 1024  # address space of the CLI process
@@ -667,7 +667,7 @@ CASES = [
     case("deep.json", json_deep, ANY),
     case("bad_characters.json", json_bad_characters, CHECKED),
 ]
-# 10,000 rows each (~3 s to check): test_ten_thousand_row_tables runs them on their own, out of the
+# max_indicators rows each (~2 s to check): test_ten_thousand_row_tables runs them on their own, out of the
 # batch and report-format runs, to keep the suite short.
 SLOW_CASES = [
     case("rows_10k.txt", txt_rows_10k, CHECKED),
