@@ -470,7 +470,11 @@ def _check_guarded(path: str, options: CheckOptions, timeout: float | None,
     def on_alarm(signum, frame):
         nonlocal fired
         fired = True
-        raise _FileTimeout()
+        # Inside durable_rules the exception would be printed and swallowed by its callbacks:
+        # the engine raises it itself at its next safe point (between two fact asserts).
+        engine = sys.modules.get("checker.engine")  # not imported yet: not inside it either
+        if engine is None or not engine.interrupt(_FileTimeout()):
+            raise _FileTimeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     result: Result | None = None

@@ -38,6 +38,32 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 END_RULE = "__end__"
 
 
+# A timer's signal handler must not raise inside durable_rules: its C core calls back into Python
+# (actions, the host's hooks), and an exception raised there is printed and swallowed while the
+# engine carries on. While a session runs, `interrupt` keeps the exception instead and the session
+# raises it itself between two fact asserts, where nothing of the engine is on the stack.
+_inside_engine = 0
+_pending_interrupt: BaseException | None = None
+
+
+def interrupt(exc: BaseException) -> bool:
+    """For a signal handler: inside a session, keep `exc` to be raised at the session's next safe
+    point and return True; outside, return False (the caller raises it itself)."""
+    global _pending_interrupt
+    if _inside_engine:
+        _pending_interrupt = exc
+        return True
+    return False
+
+
+def _safe_point() -> None:
+    """Raise a kept interrupt, if any (called between fact asserts)."""
+    global _pending_interrupt
+    if _pending_interrupt is not None:
+        exc, _pending_interrupt = _pending_interrupt, None
+        raise exc
+
+
 class EngineError(RuntimeError):
     """The engine failed on a submission (an action raised, a fact was rejected...).
     Never a normal outcome: the pipeline reports it as an internal error for the file."""
@@ -187,43 +213,58 @@ def run_session(book: Rulebook, facts: Iterable[dict]) -> list[tuple[str, dict]]
         if fid in full:
             raise EngineError(f"fact asserted twice (fid {fid})")
         full[fid] = fact
+    global _inside_engine
     with _LOCK:
-        name = _ensure_ruleset(book)
-        host = _host()
-        sid = str(next(_SIDS))
-        host.sink, host.errors = [], []
-        end = {"sid": sid, "fid": "__end__", "kind": END_KIND, "form": -1, "loc": 0}
-        ended = False
-        _LIVE.add(sid)
+        _inside_engine += 1
         try:
-            kinds, keep = book.kinds, book.fields
-            rules = host.get_ruleset(name)
-            for fid, fact in full.items():
-                if kinds is not None and fact["kind"] not in kinds:
-                    continue  # no active rule can match this kind
-                # Only what conditions read goes to the engine; messages use the full fact.
-                slim = {k: v for k, v in fact.items() if k in keep}
-                slim["fid"], slim["sid"] = fid, sid
-                _assert(host, rules, slim)
-            ended = True
-            _assert(host, rules, end)
-            state = host.get_state(name, sid)
-            problem = state.get("exception")
-            if host.errors or problem:
-                raise EngineError("; ".join(host.errors) or str(problem))
-            return [(key, {alias: full.get(f.get("fid"), f) for alias, f in match.items()})
-                    for key, match in host.sink]
+            return _run_locked(book, full)
+        finally:
+            _inside_engine -= 1
+            if not _inside_engine:
+                _safe_point()  # an interrupt kept during the session's clean-up is raised now
+
+
+def _run_locked(book: Rulebook, full: dict[str, dict]) -> list[tuple[str, dict]]:
+    """run_session's engine part, under the lock and with interrupts kept for the safe points."""
+    name = _ensure_ruleset(book)
+    host = _host()
+    sid = str(next(_SIDS))
+    host.sink, host.errors = [], []
+    end = {"sid": sid, "fid": "__end__", "kind": END_KIND, "form": -1, "loc": 0}
+    ended = False
+    _LIVE.add(sid)
+    try:
+        kinds, keep = book.kinds, book.fields
+        rules = host.get_ruleset(name)
+        for fid, fact in full.items():
+            if kinds is not None and fact["kind"] not in kinds:
+                continue  # no active rule can match this kind
+            # Only what conditions read goes to the engine; messages use the full fact.
+            slim = {k: v for k, v in fact.items() if k in keep}
+            slim["fid"], slim["sid"] = fid, sid
+            _safe_point()
+            _assert(host, rules, slim)
+        _safe_point()
+        ended = True
+        _assert(host, rules, end)
+        state = host.get_state(name, sid)
+        problem = state.get("exception")
+        if host.errors or problem:
+            raise EngineError("; ".join(host.errors) or str(problem))
+        return [(key, {alias: full.get(f.get("fid"), f) for alias, f in match.items()})
+                for key, match in host.sink]
+    finally:
+        host.sink = []  # matches of the clean-up below are dropped, not an error inside an action
+        try:
+            if not ended:  # the engine refused a fact mid-stream: complete the session to delete it
+                try:
+                    host.assert_fact(name, end)
+                except Exception:  # noqa: BLE001 - only making the state deletable
+                    pass
+            host.delete_state(name, sid)
         finally:
             host.sink = None
-            try:
-                if not ended:  # the engine refused a fact mid-stream: complete the session to delete it
-                    try:
-                        host.assert_fact(name, end)
-                    except Exception:  # noqa: BLE001 - only making the state deletable
-                        pass
-                host.delete_state(name, sid)
-            finally:
-                _LIVE.discard(sid)
+            _LIVE.discard(sid)
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(fact, ensure_ascii=False)

@@ -44,6 +44,7 @@ def load_submission(path: str, limits: Limits = DEFAULT_LIMITS, data: bytes | No
             submission = read_structured(path, data, kind, limits)
             if timings is not None:
                 timings["extract"] = 0.0  # a canonical file is read straight into the model
+            check_indicators(submission, limits)
             check_magnitudes(submission)
             return submission
         document = read_document(path, data, limits)
@@ -58,8 +59,20 @@ def load_submission(path: str, limits: Limits = DEFAULT_LIMITS, data: bytes | No
     finally:
         if timings is not None:
             timings["extract"] = time.perf_counter() - start
+    check_indicators(submission, limits)
     check_magnitudes(submission)
     return submission
+
+
+def check_indicators(submission: Submission, limits: Limits) -> None:
+    """Refuse a form with more indicators than any table has: the rules' cost and the findings
+    grow with them (measured: 2,000 indicators that each raise a finding, ~1.5 s and ~110 MB)."""
+    from checker.readers import too_many_indicators
+
+    for form in submission.forms:
+        n = len(getattr(form, "indicators", None) or ())
+        if n > limits.max_indicators:
+            raise too_many_indicators(n, limits)
 
 
 MAX_MAGNITUDE = 17  # 10^17: no amount (in 元 or 万元) or target of a budget table comes near it
@@ -141,9 +154,33 @@ def check_submission(path: str, submission: Submission, options: CheckOptions,
 
     start = time.perf_counter()
     grade(result, options.config, options.lang)
+    _cap_findings(result, options.limits.max_findings, options.lang)
     timings["grading"] = time.perf_counter() - start
     result.timings = _rounded(timings)
     return result
+
+
+def _cap_findings(result: Result, limit: int, lang: str) -> None:
+    """List at most `limit` findings: the first of each rule, then the others in report order (a
+    thousand rows with one defect must not hide a rule that fired once). The grade, computed
+    before, counts them all. A note says the list was cut."""
+    total = len(result.findings)
+    if total <= limit or result.submission is None:
+        return
+    firsts: dict[str, int] = {}
+    for i, finding in enumerate(result.findings):
+        firsts.setdefault(finding.rule, i)
+    keep = set(sorted(firsts.values())[:limit])
+    for i in range(total):
+        if len(keep) >= limit:
+            break
+        keep.add(i)
+    result.findings = [f for i, f in enumerate(result.findings) if i in keep]
+    if lang == "en":
+        note = f"Too many findings ({total}): only {limit} are listed (each rule at least once); the grade counts all of them."
+    else:
+        note = f"问题过多（共 {total} 条），仅列出 {limit} 条（每条规则至少一条）；评分按全部问题计算。"
+    result.submission.notes.append(note)
 
 
 STAGES = ("read", "extract", "facts", "engine", "grading")

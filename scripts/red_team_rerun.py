@@ -377,16 +377,46 @@ def f20(d: Path):
     return ok, f"U+202E per format {counts}; markdown mention/autolink left: {'@all' in md or 'http://evil' in md}"
 
 
+JOIN_RULE = RULE.replace("      m: {{$and: [{{kind: indicator}}{extra}]}}\n",
+                         "      all:\n        - a: {{kind: indicator}}\n        - b: {{kind: indicator}}\n")
+
+
+def _indicator_file(path: Path, rows: list[str]) -> Path:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if "青少年科技教育活动" in line and "≥8次" in line)
+    path.write_text("\n".join(lines[:at] + rows + lines[at + 1:]), encoding="utf-8")
+    return path
+
+
 def f21(d: Path):
     res = []
     for i, (msg, extra) in enumerate((("{name}", ', {$mt: {name: ".{1000}"}}'), ("{m.no_such_field}", ""))):
         rc, *_ = _rule(d / str(i), msg, extra)
         res.append(rc)
-    return res == [2, 2], f"exit codes {res} (the in-process SIGALRM inside durable_rules callbacks is not changed)"
+    # S9: -j 1, the file timer fires while a join over every pair of 1,500 indicators runs in the engine.
+    rules = d / "join"
+    rules.mkdir()
+    (rules / "x.yaml").write_text(JOIN_RULE.format(msg="{a.name}", extra=""), encoding="utf-8")
+    pairs = _indicator_file(d / "pairs.txt", [f"\t\t\t科普活动{i}\t≥{i % 50 + 1}次\t\t" for i in range(1500)])
+    rc, out, err, secs = run("check", pairs, "--rules", rules, "-j", "1", "--timeout", "3", "-f", "json", "-q")
+    code = json.loads(out)["results"][0]["error"]["code"]
+    clean = "base exception" not in err and no_tb(err)
+    ok = res == [2, 2] and code == "timeout" and clean
+    return ok, f"exit codes {res}; S9 (--timeout 3 inside the engine): {code}, {secs:.1f} s, stderr clean {clean}"
 
 
 def f22(d: Path):
-    return False, "not changed: max_rows stays 20,000 (a 19,000-row file is still checked, ~18 s / 0.7 GB)"
+    d.mkdir()
+    big = _indicator_file(d / "t10.txt", [f"\t\t\t活动{i % 7}\t好\t\t" for i in range(19_000)])
+    rc, out, _, secs = run("check", big, "-j", "1", "-f", "json", "-q")
+    t10 = json.loads(out)["results"][0]
+    at = _indicator_file(d / "at.txt", [f"\t\t\t活动{i % 7}\t好\t\t" for i in range(1_970)])
+    rc2, out2, _, secs2 = run("check", at, "-j", "1", "-f", "json", "-q")
+    cut = json.loads(out2)["results"][0]
+    noted = any("问题过多" in n for n in cut.get("notes", []))
+    ok = (t10["error"] or {}).get("code") == "too_large" and len(cut["findings"]) <= 1000 and noted
+    return ok, (f"T10 19,000 rows: {(t10['error'] or {}).get('code')} in {secs:.1f} s; 1,970 indicator rows: "
+                f"{cut['status']}, {len(cut['findings'])} findings listed, note {noted}, {secs2:.1f} s")
 
 
 def f23(d: Path):
