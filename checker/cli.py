@@ -186,7 +186,7 @@ def check(
         with signals:
             if workers is None or workers > 1:  # before the imports below: the fork server's overlap them
                 start_for_paths([str(p) for p in paths], workers)
-            from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, iter_results, start_early
+            from checker.batch import DEFAULT_TIMEOUT, BatchOptions, MissingPathError, discover, start_early
             from checker.config import input_limits, timeout_seconds
             from checker.pipeline import CheckOptions
 

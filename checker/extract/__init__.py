@@ -1054,15 +1054,6 @@ def regroup_free_text(rows: list[list[Tok]]) -> list[list[Tok]]:
     return out
 
 
-def _cut_at_titles(row: list[Tok]) -> list[list[Tok]]:
-    parts: list[list[Tok]] = [[]]
-    for tok in row:
-        if is_title(tok.text) and parts[-1]:
-            parts.append([])
-        parts[-1].append(tok)
-    return [p for p in parts if p]
-
-
 _SUBTITLE_YEAR = re.compile(r"^\(\s*((?:19|20)\d{2})\s*年度?\s*\)")
 
 
